@@ -1,0 +1,1 @@
+"""The complaint conversation: pure, synchronous, channel- and database-agnostic."""

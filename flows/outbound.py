@@ -1,0 +1,67 @@
+"""What the flow gives back: replies to show and effects for the runtime to carry out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.report import ReportDraft
+
+
+@dataclass(frozen=True)
+class Option:
+    """A numbered choice; ``id`` is stable (button payloads), ``label`` is localised."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = ()
+    urgent: bool = False
+    """Emergency numbers: channels may highlight it and must never drop it."""
+    accepts_location: bool = False
+
+
+@dataclass(frozen=True)
+class OpenUrgentReport:
+    """Danger now: the report must exist (and page the duty officer) before anything else."""
+
+    draft: ReportDraft
+
+
+@dataclass(frozen=True)
+class SubmitReport:
+    draft: ReportDraft
+    urgent_report_id: int | None
+    abandoned: bool = False
+    """True when an urgent draft expired: file what was given, issue no receipt."""
+
+
+@dataclass(frozen=True)
+class CheckReceipt:
+    """Look a report up by the receipt code typed, or by the reference already verified."""
+
+    code: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordReporterMessage:
+    reference: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WipeConversation:
+    """The reporter's safety wipe: drop the draft and stored delivery addresses."""
+
+
+Effect = OpenUrgentReport | SubmitReport | CheckReceipt | RecordReporterMessage | WipeConversation
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)

@@ -1,0 +1,194 @@
+"""What each state asks, with its numbered options, in the reporter's language."""
+
+from __future__ import annotations
+
+from flows.deployment import Deployment
+from flows.keys import EDIT_LABELS, OPTION_LABELS
+from flows.outbound import Option
+from flows.report import OUTSIDE
+from flows.turn import Turn
+
+REVIEW_STORY_PREVIEW = 1_200
+Question = tuple[str, list[Option]]
+
+
+class Prompts:
+    def __init__(self, deployment: Deployment):
+        self.deployment = deployment
+
+    def ask(self, turn: Turn) -> Question:
+        return getattr(self, f"_{turn.conv.state}")(turn)
+
+    def emergency_text(self, turn: Turn, intro: str) -> str:
+        lines = [intro]
+        for number in self.deployment.emergency_numbers:
+            label = number.label.get(turn.conv.locale)
+            if number.kind == "whatsapp":
+                lines.append(turn.t("emergency.whatsapp", number=number.number, label=label))
+            else:
+                lines.append(turn.t("emergency.call", number=number.number, label=label))
+        return "\n".join(lines)
+
+    def _labelled(self, turn: Turn, step: str) -> list[Option]:
+        return [turn.option(value, key) for value, key in OPTION_LABELS[step].items()]
+
+    def _menu(self, turn: Turn) -> Question:
+        conv = turn.conv
+        text = turn.t("menu.prompt")
+        if not conv.greeted:
+            text = turn.t("menu.welcome", hotline=self.deployment.hotline.name) + "\n\n" + text
+        if conv.has_draft and conv.resume_state:
+            report = turn.option("report", "menu.resume")
+        else:
+            report = turn.option("report", "menu.report")
+        return text, [
+            report,
+            turn.option("status", "menu.status"),
+            turn.option("emergency", "menu.emergency"),
+            turn.option("about", "menu.about"),
+            turn.option("language", "menu.language"),
+        ]
+
+    def _consent(self, turn: Turn) -> Question:
+        return turn.t("prompt.consent"), [
+            turn.option("agree", "consent.agree"),
+            turn.option("decline", "consent.decline"),
+        ]
+
+    def _role(self, turn: Turn) -> Question:
+        return turn.t("prompt.role"), self._labelled(turn, "role")
+
+    def _category(self, turn: Turn) -> Question:
+        child, locale = turn.conv.is_child, turn.conv.locale
+        categories = self.deployment.categories
+        return turn.t("prompt.category"), [Option(c.code, c.display(locale, child=child)) for c in categories]
+
+    def _category_confirm(self, turn: Turn) -> Question:
+        category = self.deployment.category_by_code[turn.conv.answers["suggested"]]
+        label = category.display(turn.conv.locale, child=turn.conv.is_child)
+        return turn.t("prompt.category_confirm", category=label), [
+            turn.option("yes", "category_confirm.yes"),
+            turn.option("other", "category_confirm.other"),
+        ]
+
+    def _danger(self, turn: Turn) -> Question:
+        return turn.t("prompt.danger"), self._labelled(turn, "danger")
+
+    def _age(self, turn: Turn) -> Question:
+        return turn.t("prompt.age"), self._labelled(turn, "age")
+
+    def _sex(self, turn: Turn) -> Question:
+        return turn.t("prompt.sex"), self._labelled(turn, "sex")
+
+    def _kecamatan(self, turn: Turn) -> Question:
+        regions = [Option(r.code, r.name) for r in self.deployment.regions.values()]
+        return turn.t("prompt.kecamatan"), [*regions, turn.option(OUTSIDE, "kecamatan.outside")]
+
+    def _kelurahan(self, turn: Turn) -> Question:
+        skip = turn.option("skip", "kelurahan.skip")
+        region = self.deployment.regions.get(turn.conv.answers.get("region") or "")
+        if region is None:
+            return turn.t("prompt.kelurahan.free"), [skip]
+        options = [Option(f"k{i}", name) for i, name in enumerate(region.kelurahan)]
+        return turn.t("prompt.kelurahan", kecamatan=region.name), [*options, skip]
+
+    def _landmark(self, turn: Turn) -> Question:
+        return turn.t("prompt.landmark"), [turn.option("skip", "landmark.skip")]
+
+    def _story(self, turn: Turn) -> Question:
+        answers = turn.conv.answers
+        parts, files = len(answers.get("story", ())), len(answers.get("attachments", ()))
+        options = [turn.option("done", "story.done")]
+        if not parts and not files:
+            return turn.t("prompt.story"), options
+        options.append(turn.option("clear", "story.clear"))
+        parts_text = turn.tn("story.parts", "story.parts.plural", parts)
+        files_text = turn.tn("story.files", "story.files.plural", files)
+        return turn.t("prompt.story.more", parts=parts_text, files=files_text), options
+
+    def _contact(self, turn: Turn) -> Question:
+        return turn.t("prompt.contact"), [
+            turn.option("anonymous", "contact.anonymous"),
+            turn.option("phone", "contact.phone"),
+        ]
+
+    def _phone(self, turn: Turn) -> Question:
+        return turn.t("prompt.phone"), [turn.option("anonymous", "phone.anonymous")]
+
+    def _review(self, turn: Turn) -> Question:
+        return turn.t("prompt.review") + "\n\n" + self.summary(turn), [
+            turn.option("submit", "review.submit"),
+            turn.option("edit", "review.edit"),
+            turn.option("cancel", "review.cancel"),
+        ]
+
+    def _edit_menu(self, turn: Turn) -> Question:
+        has_phone = bool(turn.conv.answers.get("phone"))
+        steps = [s for s in EDIT_LABELS if s != "phone" or has_phone]
+        options = [turn.option(s, EDIT_LABELS[s]) for s in steps]
+        return turn.t("prompt.edit_menu"), [*options, turn.option("review", "edit.back")]
+
+    def _status_code(self, turn: Turn) -> Question:
+        return turn.t("prompt.status_code"), [turn.option("menu", "option.menu")]
+
+    def _status_view(self, turn: Turn) -> Question:
+        return turn.t("prompt.status_view", reference=turn.conv.verified_reference), [
+            turn.option("reply", "status.reply"),
+            turn.option("refresh", "status.refresh"),
+            turn.option("menu", "option.menu"),
+        ]
+
+    def _status_reply(self, turn: Turn) -> Question:
+        return turn.t("prompt.status_reply"), [turn.option("back", "option.back")]
+
+    def _emergency(self, turn: Turn) -> Question:
+        return self.emergency_text(turn, turn.t("emergency.intro")), [
+            turn.option("report", "menu.report"),
+            turn.option("menu", "option.menu"),
+        ]
+
+    def _about(self, turn: Turn) -> Question:
+        return turn.t("about.text", hotline=self.deployment.hotline.name), [
+            turn.option("report", "menu.report"),
+            turn.option("menu", "option.menu"),
+        ]
+
+    def _language(self, turn: Turn) -> Question:
+        return turn.t("prompt.language"), [Option("id", "Bahasa Indonesia"), Option("en", "English")]
+
+    @staticmethod
+    def _label(turn: Turn, step: str, value: str | None) -> str:
+        key = OPTION_LABELS[step].get(value or "unknown")
+        return turn.t(key) if key else turn.t("summary.unknown")
+
+    def summary(self, turn: Turn) -> str:
+        """The review: every answer, so the reporter can check it before sending."""
+        answers, locale = turn.conv.answers, turn.conv.locale
+        unknown = turn.t("summary.unknown")
+        category = self.deployment.category_by_code.get(answers.get("category") or "")
+        region = self.deployment.regions.get(answers.get("region") or "")
+        if answers.get("age") is not None:
+            age = turn.t("summary.age_years", age=answers["age"])
+        else:
+            age = self._label(turn, "age", answers.get("age_band"))
+        story = "\n".join(answers.get("story", ())) or turn.t("summary.no_text")
+        if len(story) > REVIEW_STORY_PREVIEW:
+            story = story[:REVIEW_STORY_PREVIEW] + "…"
+        rows = [
+            (turn.t("summary.role"), self._label(turn, "role", answers.get("role"))),
+            (turn.t("summary.category"), category.display(locale) if category else unknown),
+            (turn.t("summary.danger"), self._label(turn, "danger", answers.get("danger"))),
+            (turn.t("summary.age"), age),
+            (turn.t("summary.sex"), self._label(turn, "sex", answers.get("sex"))),
+            (turn.t("summary.kecamatan"), region.name if region else turn.t("kecamatan.outside")),
+            (turn.t("summary.kelurahan"), answers.get("kelurahan") or unknown),
+            (turn.t("summary.landmark"), answers.get("landmark") or unknown),
+        ]
+        if answers.get("coords"):
+            rows.append((turn.t("summary.coords"), turn.t("summary.coords_shared")))
+        rows += [
+            (turn.t("summary.story"), story),
+            (turn.t("summary.files"), str(len(answers.get("attachments", ())))),
+            (turn.t("summary.contact"), answers.get("phone") or turn.t("contact.anonymous")),
+        ]
+        return "\n".join(f"{label}: {value}" for label, value in rows)

@@ -1,0 +1,338 @@
+"""The questions of a report, one handler each: read the answer, store it, move on.
+
+A handler either stores an answer and advances, or re-asks with a kind explanation; it never drops
+what the reporter already gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flows import inbound as ev
+from flows.keys import MEDIA_SAVED
+from flows.outbound import OpenUrgentReport, Reply, SubmitReport
+from flows.report import age_band
+from flows.turn import SHORT_TEXT_LIMIT, Turn
+from flows.understanding import has_words, parse_age, parse_phone, suggest_category
+
+STORY_MESSAGE_LIMIT = 10_000
+STORY_TOTAL_LIMIT = 30_000
+STORY_ATTACHMENT_LIMIT = 20
+KELURAHAN_LIMIT = 80
+
+Handler = Callable[[Turn, ev.Event], None]
+
+
+def typed(turn: Turn, event: ev.Event) -> str | None:
+    """Free text that is not one of the current options, or None."""
+    if isinstance(event, ev.Text) and not turn.is_option(event.text):
+        return event.text.strip()
+    return None
+
+
+def keep_story(answers: dict[str, Any], text: str) -> None:
+    story = answers.setdefault("story", [])
+    if text not in story:
+        story.append(text)
+
+
+def on_consent(turn: Turn, event: ev.Event) -> None:
+    choice = turn.chosen(event)
+    conv = turn.conv
+    if choice == "agree":
+        conv.answers["consent"] = True
+        pending = conv.answers.pop("pending_story", None)
+        if pending:
+            keep_story(conv.answers, pending)
+        turn.advance()
+    elif choice == "decline":
+        conv.clear_draft()
+        turn.move("decline", before=turn.t("consent.declined"))
+
+
+def on_role(turn: Turn, event: ev.Event) -> None:
+    choice = turn.chosen(event)
+    if choice is not None:
+        turn.conv.answers["role"] = choice
+        turn.advance()
+
+
+def on_category(turn: Turn, event: ev.Event) -> None:
+    text = typed(turn, event)
+    if text is not None:
+        category_from_text(turn, text)
+        return
+    choice = turn.chosen(event)
+    if choice is not None:
+        turn.conv.answers["category"] = choice
+        turn.advance()
+
+
+def category_from_text(turn: Turn, text: str) -> None:
+    """ "dipukul ayahnya" suggests kekerasan fisik; a longer story is kept for later."""
+    answers = turn.conv.answers
+    suggestion = suggest_category(text, turn.deployment.categories)
+    if suggestion is not None:
+        keep_story(answers, text)
+        answers["suggested"] = suggestion.code
+        turn.move("suggest")
+    elif has_words(text) and len(text.split()) >= 3 and len(text) <= STORY_MESSAGE_LIMIT:
+        keep_story(answers, text)
+        turn.reprompt("category.noted")
+    else:
+        turn.not_understood(text)
+
+
+def on_category_confirm(turn: Turn, event: ev.Event) -> None:
+    choice = turn.chosen(event)
+    answers = turn.conv.answers
+    if choice == "yes":
+        answers["category"] = answers.pop("suggested")
+        turn.advance()
+    elif choice == "other":
+        answers.pop("suggested", None)
+        turn.move("reject")
+
+
+def on_danger(turn: Turn, event: ev.Event) -> None:
+    choice = turn.chosen(event)
+    if choice is None:
+        return
+    conv = turn.conv
+    conv.answers["danger"] = choice
+    if choice == "yes":
+        numbers = turn.prompts.emergency_text(turn, turn.t("danger.now"))
+        turn.out.replies.append(Reply(numbers, urgent=True))
+        if conv.urgent_report_id is None:
+            turn.out.effects.append(OpenUrgentReport(turn.draft(complete=False)))
+    turn.advance()
+
+
+def on_age(turn: Turn, event: ev.Event) -> None:
+    answers = turn.conv.answers
+    text = typed(turn, event)
+    if text is not None:
+        age = parse_age(text)
+        if not text:
+            turn.reprompt("input.empty")
+        elif age is None:
+            turn.reprompt("age.not_understood")
+        elif age >= 18:
+            turn.reprompt("age.adult")
+        else:
+            answers["age"], answers["age_band"] = age, age_band(age)
+            turn.advance()
+        return
+    choice = turn.chosen(event)
+    if choice is not None:
+        answers["age"], answers["age_band"] = None, choice
+        turn.advance()
+
+
+def on_sex(turn: Turn, event: ev.Event) -> None:
+    choice = turn.chosen(event)
+    if choice is not None:
+        turn.conv.answers["sex"] = choice
+        turn.advance()
+
+
+def set_region(turn: Turn, code: str) -> None:
+    answers = turn.conv.answers
+    if answers.get("region") != code:
+        answers.pop("kelurahan", None)
+        answers.pop("kelurahan_answered", None)
+    answers["region"] = code
+
+
+def on_kecamatan(turn: Turn, event: ev.Event) -> None:
+    if isinstance(event, ev.Location):
+        region = turn.deployment.nearest_region(event.lat, event.lon)
+        turn.conv.answers["coords"] = [event.lat, event.lon]
+        set_region(turn, region.code)
+        turn.say("location.matched", kecamatan=region.name)
+        turn.advance()
+        return
+    choice = turn.chosen(event)
+    if choice is not None:
+        set_region(turn, choice)
+        turn.advance()
+
+
+def on_kelurahan(turn: Turn, event: ev.Event) -> None:
+    answers = turn.conv.answers
+    if isinstance(event, ev.Location):
+        answers["coords"] = [event.lat, event.lon]
+        turn.reprompt("location.saved")
+        return
+    text = typed(turn, event)
+    if text is not None and has_words(text) and not text.isdigit():
+        if len(text) > KELURAHAN_LIMIT:
+            turn.reprompt("input.too_long", limit=KELURAHAN_LIMIT)
+            return
+        answers["kelurahan"], answers["kelurahan_answered"] = text, True
+        turn.advance()
+        return
+    choice = turn.chosen(event)
+    if choice is None:
+        return
+    labels = {o.id: o.label for o in turn.options()}
+    answers["kelurahan"] = None if choice == "skip" else labels[choice]
+    answers["kelurahan_answered"] = True
+    turn.advance()
+
+
+def on_landmark(turn: Turn, event: ev.Event) -> None:
+    answers = turn.conv.answers
+    if isinstance(event, ev.Location):
+        answers["coords"] = [event.lat, event.lon]
+        answers["landmark_answered"] = True
+        turn.say("location.saved")
+        turn.advance()
+        return
+    text = typed(turn, event)
+    if text is None:
+        if turn.chosen(event) == "skip":
+            answers["landmark"], answers["landmark_answered"] = None, True
+            turn.advance()
+    elif not text:
+        turn.reprompt("input.empty")
+    elif not any(ch.isalpha() for ch in text):
+        turn.reprompt("landmark.words")
+    elif len(text) > SHORT_TEXT_LIMIT:
+        turn.reprompt("input.too_long", limit=SHORT_TEXT_LIMIT)
+    else:
+        answers["landmark"], answers["landmark_answered"] = text, True
+        turn.advance()
+
+
+def on_story(turn: Turn, event: ev.Event) -> None:
+    answers = turn.conv.answers
+    if isinstance(event, ev.Media):
+        files = answers.setdefault("attachments", [])
+        if len(files) >= STORY_ATTACHMENT_LIMIT:
+            turn.reprompt("story.too_many_files", limit=STORY_ATTACHMENT_LIMIT)
+            return
+        files.append({"kind": event.kind, "ref": event.ref})
+        answers.pop("story_done", None)
+        turn.reprompt(MEDIA_SAVED.get(event.kind, MEDIA_SAVED["document"]))
+        return
+    if isinstance(event, ev.Location):
+        answers["coords"] = [event.lat, event.lon]
+        turn.reprompt("location.saved")
+        return
+    text = typed(turn, event)
+    if text is not None:
+        story_text(turn, text)
+        return
+    choice = turn.chosen(event)
+    if choice == "done":
+        if not answers.get("story") and not answers.get("attachments"):
+            turn.reprompt("story.empty")
+            return
+        answers["story_done"] = True
+        turn.advance()
+    elif choice == "clear":
+        answers["story"], answers["attachments"] = [], []
+        answers.pop("story_done", None)
+        turn.reprompt("story.cleared")
+
+
+def story_text(turn: Turn, text: str) -> None:
+    answers = turn.conv.answers
+    story = answers.setdefault("story", [])
+    if not text:
+        turn.reprompt("input.empty")
+    elif not has_words(text):
+        turn.reprompt("story.no_words")
+    elif len(text) > STORY_MESSAGE_LIMIT:
+        turn.reprompt("story.message_too_long", limit=STORY_MESSAGE_LIMIT)
+    elif sum(map(len, story)) + len(text) > STORY_TOTAL_LIMIT:
+        turn.reprompt("story.full")
+    else:
+        story.append(text)
+        answers.pop("story_done", None)
+        turn.reprompt("story.saved")
+
+
+def on_contact(turn: Turn, event: ev.Event) -> None:
+    answers = turn.conv.answers
+    text = typed(turn, event)
+    phone = parse_phone(text, turn.deployment.hotline.phone_region) if text else None
+    if phone is not None:
+        answers["contact"], answers["phone"] = "phone", phone
+        answers.pop("phone_pending_edit", None)
+        turn.advance()
+        return
+    choice = turn.chosen(event)
+    if choice is None:
+        return
+    answers["contact"] = choice
+    if choice == "anonymous" or answers.pop("phone_pending_edit", None):
+        answers.pop("phone", None)
+    turn.advance()
+
+
+def on_phone(turn: Turn, event: ev.Event) -> None:
+    answers = turn.conv.answers
+    text = typed(turn, event)
+    if text is not None:
+        phone = parse_phone(text, turn.deployment.hotline.phone_region)
+        if not text:
+            turn.reprompt("input.empty")
+        elif phone is None:
+            turn.reprompt("phone.invalid")
+        else:
+            answers["phone"] = phone
+            turn.advance()
+        return
+    if turn.chosen(event) == "anonymous":
+        answers["contact"] = "anonymous"
+        answers.pop("phone", None)
+        turn.advance()
+
+
+def on_review(turn: Turn, event: ev.Event) -> None:
+    choice = turn.chosen(event)
+    conv = turn.conv
+    if choice == "submit":
+        draft = turn.draft(complete=True)
+        turn.out.effects.append(SubmitReport(draft, conv.urgent_report_id))
+    elif choice == "edit":
+        turn.move("edit")
+    elif choice == "cancel":
+        conv.clear_draft()
+        turn.move("cancel", before=turn.t("cancel.done"))
+
+
+def on_edit_menu(turn: Turn, event: ev.Event) -> None:
+    choice = turn.chosen(event)
+    conv = turn.conv
+    if choice is None:
+        return
+    if choice == "review":
+        turn.move("back")
+        return
+    conv.editing = True
+    if choice == "contact":
+        conv.answers["phone_pending_edit"] = True
+    turn.move(f"edit_{choice}")
+
+
+STEP_HANDLERS: dict[str, Handler] = {
+    "consent": on_consent,
+    "role": on_role,
+    "category": on_category,
+    "category_confirm": on_category_confirm,
+    "danger": on_danger,
+    "age": on_age,
+    "sex": on_sex,
+    "kecamatan": on_kecamatan,
+    "kelurahan": on_kelurahan,
+    "landmark": on_landmark,
+    "story": on_story,
+    "contact": on_contact,
+    "phone": on_phone,
+    "review": on_review,
+    "edit_menu": on_edit_menu,
+}
