@@ -1,0 +1,1 @@
+"""Channels and runtime: terminal, web, messengers; the ASGI app; the ``hotline`` CLI."""

@@ -1,0 +1,54 @@
+"""Settings from ``HOTLINE_*`` environment variables (and an optional ``.env``).
+
+Secrets are ``SecretStr`` so that a stray ``repr`` or log line shows ``**********``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.deployment import Deployment, load_deployment
+from storage.crypto import Keyring
+from storage.secret import decode_secret, load_or_create_secret
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", env_file=".env", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    database_url: str = "sqlite+aiosqlite:///./hotline.db"
+    config: Path | None = None
+    secret_key: SecretStr | None = None
+    secret_key_file: Path = Path("hotline.secret")
+    previous_secret_keys: SecretStr | None = None
+    """Comma-separated retired keys, still used to open old data after a rotation."""
+    log_level: str = "INFO"
+    public_url: str | None = None
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_secret: SecretStr | None = None
+    whatsapp_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+
+    @cached_property
+    def deployment(self) -> Deployment:
+        return load_deployment(self.config)
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        if self.secret_key is not None:
+            current = decode_secret(self.secret_key.get_secret_value())
+        else:
+            current = load_or_create_secret(self.secret_key_file)
+        previous: tuple[bytes, ...] = ()
+        if self.previous_secret_keys is not None:
+            raw = self.previous_secret_keys.get_secret_value().split(",")
+            previous = tuple(decode_secret(value) for value in raw if value.strip())
+        return Keyring(current, previous)

@@ -1,0 +1,133 @@
+"""Pseudonyms, encryption at rest and receipt hashes, all derived from the root secret(s).
+
+A ``Keyring`` holds the current secret and any previous ones (key rotation): new data is always
+sealed and keyed with the current secret; old ciphertexts name their key id and still open, and
+lookups (pseudonyms, receipt hashes) try every key so nothing becomes unreachable after a rotation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+FORMAT_VERSION = b"\x01"
+KEY_ID_BYTES = 4
+NONCE_BYTES = 12
+
+# Receipt codes have 53 bits of entropy; a keyed, memory-hard hash keeps a stolen database from
+# turning into a list of codes even for someone who also guesses the pepper derivation.
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_KIB = 19_456
+ARGON2_PARALLELISM = 1
+
+
+class DecryptionError(ValueError):
+    pass
+
+
+def _derive(secret: bytes, purpose: str) -> bytes:
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose.encode()).derive(secret)
+
+
+@dataclass(frozen=True)
+class _Key:
+    secret: bytes
+
+    @cached_property
+    def content(self) -> bytes:
+        return _derive(self.secret, "pksai-hotline/content/v1")
+
+    @cached_property
+    def key_id(self) -> bytes:
+        return hashlib.sha256(b"key-id" + self.content).digest()[:KEY_ID_BYTES]
+
+    @cached_property
+    def pseudonym(self) -> bytes:
+        return _derive(self.secret, "pksai-hotline/pseudonym/v1")
+
+    @cached_property
+    def receipt_pepper(self) -> bytes:
+        return _derive(self.secret, "pksai-hotline/receipt/v1")
+
+
+class Keyring:
+    def __init__(self, current: bytes, previous: tuple[bytes, ...] = ()):
+        self._keys = [_Key(current), *(_Key(p) for p in previous)]
+        self._by_id = {k.key_id: k for k in self._keys}
+
+    @property
+    def current_key_id(self) -> str:
+        return self._keys[0].key_id.hex()
+
+    # Pseudonyms: the stable, keyed name of a messenger account; the account id itself is never kept.
+
+    def pseudonyms(self, channel: str, user_id: str) -> list[str]:
+        """Current pseudonym first, then those under previous keys."""
+        message = f"{channel}:{user_id}".encode()
+        return [hmac.new(k.pseudonym, message, hashlib.sha256).hexdigest() for k in self._keys]
+
+    def pseudonym(self, channel: str, user_id: str) -> str:
+        return self.pseudonyms(channel, user_id)[0]
+
+    # Encryption at rest (AES-256-GCM); ``context`` binds a ciphertext to its row and column.
+
+    def seal(self, plaintext: bytes, context: str) -> bytes:
+        key = self._keys[0]
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(key.content).encrypt(nonce, plaintext, context.encode())
+        return FORMAT_VERSION + key.key_id + nonce + sealed
+
+    def open(self, blob: bytes, context: str) -> bytes:
+        if len(blob) < 1 + KEY_ID_BYTES + NONCE_BYTES + 16 or blob[:1] != FORMAT_VERSION:
+            raise DecryptionError("not a sealed value")
+        key = self._by_id.get(blob[1 : 1 + KEY_ID_BYTES])
+        if key is None:
+            raise DecryptionError("sealed with a key that is not in the keyring")
+        nonce = blob[1 + KEY_ID_BYTES : 1 + KEY_ID_BYTES + NONCE_BYTES]
+        try:
+            return AESGCM(key.content).decrypt(
+                nonce, blob[1 + KEY_ID_BYTES + NONCE_BYTES :], context.encode()
+            )
+        except Exception as exc:  # InvalidTag: tampered, or moved to another row
+            raise DecryptionError("sealed value does not open in this context") from exc
+
+    def seal_json(self, value: Any, context: str) -> bytes:
+        return self.seal(json.dumps(value, separators=(",", ":")).encode(), context)
+
+    def open_json(self, blob: bytes, context: str) -> Any:
+        return json.loads(self.open(blob, context))
+
+    def needs_reseal(self, blob: bytes) -> bool:
+        return blob[1 : 1 + KEY_ID_BYTES] != self._keys[0].key_id
+
+    # Receipt codes: looked up by a deterministic keyed Argon2id hash, never stored or recoverable.
+
+    def receipt_hashes(self, code: str) -> list[bytes]:
+        return [self._receipt_hash(k, code) for k in self._keys]
+
+    def receipt_hash(self, code: str) -> bytes:
+        return self._receipt_hash(self._keys[0], code)
+
+    @staticmethod
+    def _receipt_hash(key: _Key, code: str) -> bytes:
+        keyed = hmac.new(key.receipt_pepper, code.encode(), hashlib.sha256).digest()
+        salt = hmac.new(key.receipt_pepper, b"salt", hashlib.sha256).digest()[:16]
+        return hash_secret_raw(
+            secret=keyed,
+            salt=salt,
+            time_cost=ARGON2_TIME_COST,
+            memory_cost=ARGON2_MEMORY_KIB,
+            parallelism=ARGON2_PARALLELISM,
+            hash_len=32,
+            type=Type.ID,
+        )

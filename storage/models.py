@@ -1,0 +1,207 @@
+"""The database schema. Queryable facts in plain columns; anything that could identify or hurt
+someone (story, location details, contact number, delivery address, drafts) only as sealed bytes.
+
+Not here, on purpose: messenger user ids, usernames, display names, channel phone numbers, IPs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both SQLite (which drops the zone) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy's own hook)
+
+
+class Unit(Base):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(40))
+
+
+class Region(Base):
+    """A kecamatan of a unit (synced from the deployment file)."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+
+
+class Conversation(Base):
+    """A reporter's conversation, keyed by a keyed HMAC of ``channel:user_id``."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(5))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    idle_since: Mapped[datetime | None] = mapped_column(index=True)
+    """Set while a draft or status session is open, so the sweeper finds idle ones."""
+
+
+class ReferenceCounter(Base):
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Officer(Base):
+    """A console user: duty officer, supervisor or admin of one unit."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_unit_status", "unit_id", "status"),
+        Index("ix_reports_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    receipt_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    region_code: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(40))
+    simfoni: Mapped[str | None] = mapped_column(String(20))
+    urgency: Mapped[str] = mapped_column(String(8))
+    age_band: Mapped[str] = mapped_column(String(8))
+    sex: Mapped[str | None] = mapped_column(String(8))
+    reporter_role: Mapped[str | None] = mapped_column(String(16))
+    danger: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(5))
+    source: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="baru")
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    """False while an urgent report waits for the rest of the answers, or was abandoned."""
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime]
+    content_purged_at: Mapped[datetime | None]
+
+
+class ReportContent(Base):
+    """The private part of a report, sealed with the report id as context."""
+
+    __tablename__ = "report_contents"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime]
+
+
+class DeliveryAddress(Base):
+    """Where officers' replies go (chat id, WhatsApp number), sealed and erased on closing."""
+
+    __tablename__ = "delivery_addresses"
+    __table_args__ = (UniqueConstraint("report_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    conversation_key: Mapped[str] = mapped_column(String(64), index=True)
+    """The pseudonym, so the reporter's safety wipe (``/hapus``) can find and erase it."""
+    channel: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    blocked_at: Mapped[datetime | None]
+
+
+class CaseEvent(Base):
+    """The case timeline: messages both ways, notes and status changes."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_report", "report_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(24))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """Message or note text, sealed; None for events that carry no words."""
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    """Non-identifying facts only (old and new status, outcome code)."""
+
+
+class AuditEntry(Base):
+    """Who read or changed what, when; never the content itself."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_report", "report_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(40))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    detail: Mapped[dict | None] = mapped_column(JSON)
