@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRACT_KEYWORDS := -k N_ -k _ -k t -k say -k reprompt -k option:2 -k tn:1,2
+EXTRACT_KEYWORDS := -k N_ -k _ -k t -k say -k reprompt -k offer:2 -k tn:1,2
 
 .PHONY: run test install catalogues extract lint format diagram bench clean
 
@@ -22,7 +22,7 @@ extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location --omit-header \
 		--sort-output -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching \
-		--omit-header --ignore-obsolete
+		--ignore-obsolete
 
 run: install
 	$(BIN)/hotline db upgrade

@@ -30,7 +30,7 @@ class Prompts:
         return "\n".join(lines)
 
     def _labelled(self, turn: Turn, step: str) -> list[Option]:
-        return [turn.option(value, key) for value, key in OPTION_LABELS[step].items()]
+        return [turn.offer(value, key) for value, key in OPTION_LABELS[step].items()]
 
     def _menu(self, turn: Turn) -> Question:
         conv = turn.conv
@@ -38,21 +38,21 @@ class Prompts:
         if not conv.greeted:
             text = turn.t("menu.welcome", hotline=self.deployment.hotline.name) + "\n\n" + text
         if conv.has_draft and conv.resume_state:
-            report = turn.option("report", "menu.resume")
+            report = turn.offer("report", "menu.resume")
         else:
-            report = turn.option("report", "menu.report")
+            report = turn.offer("report", "menu.report")
         return text, [
             report,
-            turn.option("status", "menu.status"),
-            turn.option("emergency", "menu.emergency"),
-            turn.option("about", "menu.about"),
-            turn.option("language", "menu.language"),
+            turn.offer("status", "menu.status"),
+            turn.offer("emergency", "menu.emergency"),
+            turn.offer("about", "menu.about"),
+            turn.offer("language", "menu.language"),
         ]
 
     def _consent(self, turn: Turn) -> Question:
         return turn.t("prompt.consent"), [
-            turn.option("agree", "consent.agree"),
-            turn.option("decline", "consent.decline"),
+            turn.offer("agree", "consent.agree"),
+            turn.offer("decline", "consent.decline"),
         ]
 
     def _role(self, turn: Turn) -> Question:
@@ -67,8 +67,8 @@ class Prompts:
         category = self.deployment.category_by_code[turn.conv.answers["suggested"]]
         label = category.display(turn.conv.locale, child=turn.conv.is_child)
         return turn.t("prompt.category_confirm", category=label), [
-            turn.option("yes", "category_confirm.yes"),
-            turn.option("other", "category_confirm.other"),
+            turn.offer("yes", "category_confirm.yes"),
+            turn.offer("other", "category_confirm.other"),
         ]
 
     def _danger(self, turn: Turn) -> Question:
@@ -82,10 +82,10 @@ class Prompts:
 
     def _kecamatan(self, turn: Turn) -> Question:
         regions = [Option(r.code, r.name) for r in self.deployment.regions.values()]
-        return turn.t("prompt.kecamatan"), [*regions, turn.option(OUTSIDE, "kecamatan.outside")]
+        return turn.t("prompt.kecamatan"), [*regions, turn.offer(OUTSIDE, "kecamatan.outside")]
 
     def _kelurahan(self, turn: Turn) -> Question:
-        skip = turn.option("skip", "kelurahan.skip")
+        skip = turn.offer("skip", "kelurahan.skip")
         region = self.deployment.regions.get(turn.conv.answers.get("region") or "")
         if region is None:
             return turn.t("prompt.kelurahan.free"), [skip]
@@ -93,64 +93,64 @@ class Prompts:
         return turn.t("prompt.kelurahan", kecamatan=region.name), [*options, skip]
 
     def _landmark(self, turn: Turn) -> Question:
-        return turn.t("prompt.landmark"), [turn.option("skip", "landmark.skip")]
+        return turn.t("prompt.landmark"), [turn.offer("skip", "landmark.skip")]
 
     def _story(self, turn: Turn) -> Question:
         answers = turn.conv.answers
         parts, files = len(answers.get("story", ())), len(answers.get("attachments", ()))
-        options = [turn.option("done", "story.done")]
+        options = [turn.offer("done", "story.done")]
         if not parts and not files:
             return turn.t("prompt.story"), options
-        options.append(turn.option("clear", "story.clear"))
+        options.append(turn.offer("clear", "story.clear"))
         parts_text = turn.tn("story.parts", "story.parts.plural", parts)
         files_text = turn.tn("story.files", "story.files.plural", files)
         return turn.t("prompt.story.more", parts=parts_text, files=files_text), options
 
     def _contact(self, turn: Turn) -> Question:
         return turn.t("prompt.contact"), [
-            turn.option("anonymous", "contact.anonymous"),
-            turn.option("phone", "contact.phone"),
+            turn.offer("anonymous", "contact.anonymous"),
+            turn.offer("phone", "contact.phone"),
         ]
 
     def _phone(self, turn: Turn) -> Question:
-        return turn.t("prompt.phone"), [turn.option("anonymous", "phone.anonymous")]
+        return turn.t("prompt.phone"), [turn.offer("anonymous", "phone.anonymous")]
 
     def _review(self, turn: Turn) -> Question:
         return turn.t("prompt.review") + "\n\n" + self.summary(turn), [
-            turn.option("submit", "review.submit"),
-            turn.option("edit", "review.edit"),
-            turn.option("cancel", "review.cancel"),
+            turn.offer("submit", "review.submit"),
+            turn.offer("edit", "review.edit"),
+            turn.offer("cancel", "review.cancel"),
         ]
 
     def _edit_menu(self, turn: Turn) -> Question:
         has_phone = bool(turn.conv.answers.get("phone"))
         steps = [s for s in EDIT_LABELS if s != "phone" or has_phone]
-        options = [turn.option(s, EDIT_LABELS[s]) for s in steps]
-        return turn.t("prompt.edit_menu"), [*options, turn.option("review", "edit.back")]
+        options = [turn.offer(s, EDIT_LABELS[s]) for s in steps]
+        return turn.t("prompt.edit_menu"), [*options, turn.offer("review", "edit.back")]
 
     def _status_code(self, turn: Turn) -> Question:
-        return turn.t("prompt.status_code"), [turn.option("menu", "option.menu")]
+        return turn.t("prompt.status_code"), [turn.offer("menu", "option.menu")]
 
     def _status_view(self, turn: Turn) -> Question:
         return turn.t("prompt.status_view", reference=turn.conv.verified_reference), [
-            turn.option("reply", "status.reply"),
-            turn.option("refresh", "status.refresh"),
-            turn.option("menu", "option.menu"),
+            turn.offer("reply", "status.reply"),
+            turn.offer("refresh", "status.refresh"),
+            turn.offer("menu", "option.menu"),
         ]
 
     def _status_reply(self, turn: Turn) -> Question:
-        return turn.t("prompt.status_reply"), [turn.option("back", "option.back")]
+        return turn.t("prompt.status_reply"), [turn.offer("back", "option.back")]
 
     def _emergency(self, turn: Turn) -> Question:
         return self.emergency_text(turn, turn.t("emergency.intro")), [
-            turn.option("report", "menu.report"),
-            turn.option("menu", "option.menu"),
+            turn.offer("report", "menu.report"),
+            turn.offer("menu", "option.menu"),
         ]
 
     def _about(self, turn: Turn) -> Question:
         return turn.t("about.text", hotline=self.deployment.hotline.name), [
-            turn.option("report", "menu.report"),
-            turn.option("menu", "option.menu"),
+            turn.offer("report", "menu.report"),
+            turn.offer("menu", "option.menu"),
         ]
 
     def _language(self, turn: Turn) -> Question:

@@ -42,7 +42,7 @@ def on_status_code(turn: Turn, event: ev.Event) -> None:
 
 def say_locked(turn: Turn, minutes: int) -> None:
     text = turn.t("status.locked", minutes=minutes)
-    turn.out.replies.append(Reply(text, (turn.option("menu", "option.menu"),)))
+    turn.out.replies.append(Reply(text, (turn.offer("menu", "option.menu"),)))
 
 
 def on_status_view(turn: Turn, event: ev.Event) -> None:

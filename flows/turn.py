@@ -49,7 +49,7 @@ class Turn:
     def say(self, key: str, **params: object) -> None:
         self.out.replies.append(Reply(self.t(key, **params)))
 
-    def option(self, id: str, key: str, **params: object) -> Option:
+    def offer(self, id: str, key: str, **params: object) -> Option:
         return Option(id, self.t(key, **params))
 
     # Asking.

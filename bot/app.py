@@ -1,0 +1,120 @@
+"""The ASGI application of ``hotline serve``: landing page, health check, and (later) channels.
+
+It owns the background sweeper that gives up idle drafts, and migrates the database on start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.hotline import Hotline
+from bot.runtime import idle_sweep_interval
+from flows.understanding import parse_phone
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+
+
+def create_app(hotline: Hotline | None = None) -> Starlette:
+    hotline = hotline or Hotline.build()
+    deployment = hotline.settings.deployment
+
+    async def landing(request: Request) -> Response:
+        locale = request.query_params.get("lang", deployment.hotline.default_locale)
+        locale = locale if locale in hotline.catalogues.locales else "id"
+
+        def gettext(key: str, **params: object) -> str:
+            return hotline.catalogues.text(locale, key, **params)
+
+        page = TEMPLATES.get_template("landing.html").render(
+            _=gettext,
+            locale=locale,
+            hotline=deployment.hotline.name,
+            numbers=[
+                (
+                    n.number,
+                    _number_link(n.number, n.kind, deployment.hotline.phone_region),
+                    n.label.get(locale),
+                )
+                for n in deployment.emergency_numbers
+            ],
+            regions=[r.name for r in deployment.regions.values()],
+        )
+        return HTMLResponse(page, headers=SECURITY_HEADERS)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            async with hotline.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.error("health check: database unreachable (%s)", type(exc).__name__)
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"}, headers={"Cache-Control": "no-store"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await hotline.start()
+        sweeper = asyncio.create_task(_sweep_idle_drafts(hotline))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            await hotline.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", landing),
+            Route("/healthz", healthz),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.hotline = hotline
+    return app
+
+
+def _number_link(number: str, kind: str, region: str) -> str:
+    if kind != "whatsapp":
+        return f"tel:{number}"
+    e164 = parse_phone(number, region) or number
+    return f"https://wa.me/{e164.lstrip('+')}"
+
+
+async def _sweep_idle_drafts(hotline: Hotline) -> None:
+    """Idle drafts are given up (urgent ones filed) even if their reporter never writes again.
+
+    The sweep is idempotent and each conversation is locked while handled, so several server
+    processes may run it at once.
+    """
+    interval = idle_sweep_interval(hotline.flow).total_seconds()
+    while True:
+        try:
+            expired = await hotline.runtime.expire_idle()
+            if expired:
+                log.info("expired %d idle conversations", expired)
+        except Exception:
+            log.exception("idle draft sweep failed; retrying next round")
+        await asyncio.sleep(interval)

@@ -1,0 +1,180 @@
+"""``hotline``: the one command operators use (DESIGN.md, "Contracts")."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from bot.hotline import Hotline
+from bot.settings import Settings
+from flows.deployment import DeploymentError, load_deployment
+from storage.secret import SecretKeyError
+
+T = TypeVar("T")
+ROLES = ("officer", "supervisor", "admin")
+
+
+def _run(work: Callable[[Hotline], Awaitable[T]]) -> T:
+    async def main() -> T:
+        hotline = Hotline.build()
+        try:
+            await hotline.start()
+            return await work(hotline)
+        finally:
+            await hotline.close()
+
+    return asyncio.run(main())
+
+
+class _OperatorErrors(click.Group):
+    """Configuration mistakes end with a plain message for the operator, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (DeploymentError, SecretKeyError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_OperatorErrors)
+@click.option("--log-level", envvar="HOTLINE_LOG_LEVEL", default="INFO", show_default=True)
+def main(log_level: str) -> None:
+    """PKSAI complaint hotline."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--host", envvar="HOTLINE_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="HOTLINE_PORT", default=8000, type=int, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Run the whole service (web, webhooks, background work)."""
+    import uvicorn
+
+    from bot.app import create_app
+
+    settings = Settings()
+    settings.deployment  # noqa: B018 - fail fast on a broken deployment file
+    click.echo(f"{settings.deployment.hotline.name}: http://{host}:{port}/")
+    uvicorn.run(create_app(Hotline.build(settings)), host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.option("--as", "user", default=None, help="Local identity to chat as (default: login name).")
+def chat(user: str | None) -> None:
+    """Talk to the bot in this terminal, against the same database."""
+    from bot.terminal import chat as run_chat
+
+    logging.getLogger().setLevel(logging.WARNING)
+    _run(lambda hotline: run_chat(hotline, user=user))
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply Alembic migrations up to the newest schema."""
+
+    async def done(hotline: Hotline) -> None:
+        from storage.migrate import current_revision
+
+        click.echo(f"database at revision {await current_revision(hotline.engine)}")
+
+    _run(done)
+
+
+@main.group()
+def config() -> None:
+    """The deployment file (units, kecamatan, categories, emergency numbers)."""
+
+
+@config.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def config_check(path: Path | None) -> None:
+    """Validate a deployment file and summarise it."""
+    deployment = load_deployment(path or Settings().config)
+    click.echo(f"{deployment.hotline.name}: OK")
+    for unit in deployment.units:
+        kelurahan = sum(len(r.kelurahan) for r in unit.regions)
+        click.echo(
+            f"  unit {unit.code} ({unit.timezone}): {len(unit.regions)} kecamatan, {kelurahan} kelurahan"
+        )
+    click.echo(
+        f"  {len(deployment.categories)} categories, {len(deployment.emergency_numbers)} emergency numbers"
+    )
+
+
+@main.group()
+def user() -> None:
+    """Console accounts."""
+
+
+@user.command("add")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", default=None)
+@click.option("--unit", "unit_code", default=None, help="Unit code (default: the default unit).")
+@click.option("--role", type=click.Choice(ROLES), default="officer", show_default=True)
+def user_add(username: str, display_name: str | None, unit_code: str | None, role: str) -> None:
+    """Create a console account; its generated password is printed once."""
+    from storage.officers import OfficerError, add_officer
+
+    password = secrets.token_urlsafe(12)
+
+    async def work(hotline: Hotline) -> None:
+        unit = unit_code or hotline.settings.deployment.hotline.default_unit
+        async with hotline.sessions() as session, session.begin():
+            await add_officer(session, username, display_name or username, unit, role, password)
+
+    try:
+        _run(work)
+    except OfficerError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {role} {username!r}; password (shown once): {password}")
+
+
+@user.command("bootstrap")
+def user_bootstrap() -> None:
+    """Create the first admin if there are no accounts yet, printing its password once."""
+    from storage.officers import add_officer, count_officers
+
+    password = secrets.token_urlsafe(12)
+
+    async def work(hotline: Hotline) -> bool:
+        unit = hotline.settings.deployment.hotline.default_unit
+        async with hotline.sessions() as session, session.begin():
+            if await count_officers(session):
+                return False
+            await add_officer(session, "admin", "Administrator", unit, "admin", password)
+            return True
+
+    if _run(work):
+        click.echo("first admin account created — username: admin, password (shown once): " + password)
+    else:
+        click.echo("accounts already exist; no admin created")
+
+
+@main.command()
+def diagram() -> None:
+    """Print the conversation's state diagram (Mermaid) as generated from the code."""
+    from flows.diagram import mermaid_markdown
+
+    sys.stdout.write(mermaid_markdown())
+
+
+@main.command("expire-drafts")
+def expire_drafts() -> None:
+    """Give up idle drafts now (``serve`` does this in the background)."""
+
+    async def work(hotline: Hotline) -> int:
+        return await hotline.runtime.expire_idle()
+
+    click.echo(f"expired {_run(work)} idle conversations")

@@ -1,0 +1,48 @@
+"""The assembled service: settings, database, catalogues, flow and runtime, built once.
+
+Every entry point (``serve``, ``chat``, the CLI's operator commands, tests) builds a ``Hotline`` and
+calls ``start()``, so the database is always migrated and the units synced before use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.runtime import Clock, Runtime, utc_now
+from bot.settings import Settings
+from flows.complaint import ComplaintFlow
+from flows.i18n import Catalogues
+from storage.database import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.units import sync_units
+
+
+@dataclass
+class Hotline:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    catalogues: Catalogues
+    flow: ComplaintFlow
+    runtime: Runtime
+
+    @classmethod
+    def build(cls, settings: Settings | None = None, clock: Clock = utc_now) -> Hotline:
+        settings = settings or Settings()
+        deployment = settings.deployment
+        engine = create_engine(settings.database_url)
+        sessions = session_factory(engine)
+        catalogues = Catalogues()
+        flow = ComplaintFlow(deployment, catalogues)
+        runtime = Runtime(sessions, flow, settings.keyring, clock)
+        return cls(settings, engine, sessions, catalogues, flow, runtime)
+
+    async def start(self) -> None:
+        await upgrade(self.engine)
+        async with self.sessions() as session, session.begin():
+            await sync_units(session, self.settings.deployment)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

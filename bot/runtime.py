@@ -1,0 +1,245 @@
+"""The one path every channel takes: an inbound event becomes replies, in one transaction.
+
+Load the conversation (locked), run the pure flow, carry out its effects (filing reports, looking
+up receipts), feed their results back to the flow, save the conversation: all committed together
+or not at all. A channel only translates its own format to an ``Inbound`` and the replies back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows import inbound as ev
+from flows.complaint import ComplaintFlow
+from flows.conversation import Conversation
+from flows.outbound import (
+    CheckReceipt,
+    Effect,
+    OpenUrgentReport,
+    Outcome,
+    RecordReporterMessage,
+    Reply,
+    SubmitReport,
+    WipeConversation,
+)
+from storage import audit
+from storage.conversations import ConversationStore
+from storage.crypto import Keyring
+from storage.models import Report
+from storage.reports import ReportStore
+from storage.units import unit_ids
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+REPORTER_VISIBLE = ("reporter_message", "officer_reply")
+STATUS_MESSAGES_SHOWN = 10
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from one reporter. ``user_id`` is the channel's own id for the sender; it is
+    only ever pseudonymised, or sealed as the delivery address of a report."""
+
+    channel: str
+    user_id: str
+    event: ev.Event
+
+
+@dataclass
+class _Context:
+    session: AsyncSession
+    conversations: ConversationStore
+    reports: ReportStore
+    conversation_key: str
+    inbound: Inbound | None
+    now: datetime
+
+
+class Runtime:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        flow: ComplaintFlow,
+        keyring: Keyring,
+        clock: Clock = utc_now,
+    ):
+        self.sessions = sessions
+        self.flow = flow
+        self.keyring = keyring
+        self.clock = clock
+        self._unit_ids: dict[str, int] | None = None
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        return await self._run(inbound, lambda conv, now: self.flow.handle(conv, inbound.event, now))
+
+    async def current_question(self, channel: str, user_id: str) -> list[Reply]:
+        """What a reopened conversation shows: the question it stopped at (after expiry, if due)."""
+        inbound = Inbound(channel, user_id, ev.Expire())
+
+        def show(conv: Conversation, now: datetime) -> Outcome:
+            outcome = self.flow.handle(conv, ev.Expire(), now)
+            outcome.replies.extend(self.flow.show_menu(conv, now).replies)
+            return outcome
+
+        return await self._run(inbound, show)
+
+    async def expire_idle(self) -> int:
+        """Give up drafts idle past the limit; urgent ones are filed with what they have."""
+        now = self.clock()
+        async with self.sessions() as session:
+            store = ConversationStore(session, self.keyring)
+            ids = await store.idle_ids(now - self.flow.idle_limit)
+        expired = 0
+        for row_id in ids:
+            async with self.sessions() as session, session.begin():
+                ctx = await self._context(session, None, now)
+                loaded = await ctx.conversations.load_row(row_id)
+                if loaded is None:
+                    continue
+                row, conv = loaded
+                if not self.flow.is_idle(conv, now):
+                    continue
+                ctx.conversation_key = row.key
+                await self._settle(ctx, conv, self.flow.handle(conv, ev.Expire(), now))
+                await ctx.conversations.save(row, conv, now)
+                expired += 1
+        return expired
+
+    async def _run(self, inbound: Inbound, step: Callable[[Conversation, datetime], Outcome]) -> list[Reply]:
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            ctx = await self._context(session, inbound, now)
+            locale = self.flow.deployment.hotline.default_locale
+            row, conv = await ctx.conversations.load(
+                inbound.channel, inbound.user_id, now, default_locale=locale
+            )
+            ctx.conversation_key = row.key
+            replies = await self._settle(ctx, conv, step(conv, now))
+            await ctx.conversations.save(row, conv, now)
+        return replies
+
+    async def _context(self, session: AsyncSession, inbound: Inbound | None, now: datetime) -> _Context:
+        if self._unit_ids is None:
+            self._unit_ids = await unit_ids(session)
+        return _Context(
+            session=session,
+            conversations=ConversationStore(session, self.keyring),
+            reports=ReportStore(session, self.keyring, self._unit_ids),
+            conversation_key="",
+            inbound=inbound,
+            now=now,
+        )
+
+    async def _settle(self, ctx: _Context, conv: Conversation, outcome: Outcome) -> list[Reply]:
+        """Carry out effects in order, feeding each result back to the flow."""
+        replies = list(outcome.replies)
+        pending = list(outcome.effects)
+        while pending:
+            feedback = await self._apply(ctx, pending.pop(0))
+            if feedback is not None:
+                more = self.flow.handle(conv, feedback, ctx.now)
+                replies.extend(more.replies)
+                pending.extend(more.effects)
+        return replies
+
+    async def _apply(self, ctx: _Context, effect: Effect) -> ev.Event | None:
+        if isinstance(effect, OpenUrgentReport):
+            return await self._open_urgent(ctx, effect)
+        if isinstance(effect, SubmitReport):
+            return await self._submit(ctx, effect)
+        if isinstance(effect, CheckReceipt):
+            return await self._check_receipt(ctx, effect)
+        if isinstance(effect, RecordReporterMessage):
+            await self._record_reporter_message(ctx, effect)
+            return None
+        if isinstance(effect, WipeConversation):
+            erased = await ctx.reports.erase_addresses(self.keyring.pseudonyms(*self._identity(ctx)))
+            log.info("conversation wiped by its reporter (%d delivery addresses erased)", erased)
+            return None
+        raise TypeError(f"unknown effect {effect!r}")
+
+    @staticmethod
+    def _identity(ctx: _Context) -> tuple[str, str]:
+        assert ctx.inbound is not None
+        return ctx.inbound.channel, ctx.inbound.user_id
+
+    async def _remember_address(self, ctx: _Context, report: Report) -> None:
+        if ctx.inbound is None:
+            return
+        channel, user_id = self._identity(ctx)
+        await ctx.reports.save_address(report, ctx.conversation_key, channel, user_id, ctx.now)
+
+    async def _open_urgent(self, ctx: _Context, effect: OpenUrgentReport) -> ev.Event:
+        channel = ctx.inbound.channel if ctx.inbound else "unknown"
+        report = await ctx.reports.create(effect.draft, channel, ctx.now)
+        await self._remember_address(ctx, report)
+        await ctx.reports.add_event(report, "urgent_alert", ctx.now, detail={"urgency": "urgent"})
+        await audit.record(
+            ctx.session, action="urgent_alert", actor="reporter", now=ctx.now, report_id=report.id
+        )
+        log.warning("urgent report %s opened: danger now", report.reference)
+        return ev.UrgentReportOpened(report.id, report.reference)
+
+    async def _submit(self, ctx: _Context, effect: SubmitReport) -> ev.Event | None:
+        report = None
+        if effect.urgent_report_id is not None:
+            report = await ctx.reports.get(effect.urgent_report_id)
+        if report is None:
+            channel = ctx.inbound.channel if ctx.inbound else "unknown"
+            report = await ctx.reports.create(effect.draft, channel, ctx.now)
+        else:
+            await ctx.reports.update_from_draft(report, effect.draft, ctx.now)
+        await self._remember_address(ctx, report)
+        if effect.abandoned:
+            await ctx.reports.add_event(report, "abandoned", ctx.now)
+            log.warning("urgent draft for %s abandoned; filed with what was given", report.reference)
+            return None
+        code = await ctx.reports.issue_receipt(report, ctx.now)
+        await ctx.reports.add_event(report, "submitted", ctx.now)
+        await audit.record(
+            ctx.session, action="submitted", actor="reporter", now=ctx.now, report_id=report.id
+        )
+        log.info("report %s submitted (urgency %s)", report.reference, report.urgency)
+        return ev.ReportSubmitted(report.reference, code)
+
+    async def _check_receipt(self, ctx: _Context, effect: CheckReceipt) -> ev.Event:
+        if effect.code is not None:
+            report = await ctx.reports.by_receipt(effect.code)
+        else:
+            report = await ctx.reports.by_reference(effect.reference or "")
+        if report is None:
+            log.info("receipt lookup failed")
+            return ev.ReceiptChecked(None)
+        await self._remember_address(ctx, report)
+        timeline = await ctx.reports.timeline(report, REPORTER_VISIBLE)
+        zone = self.flow.deployment.default_unit.zone
+        messages = tuple(
+            ev.StatusMessage(
+                from_officer=m.kind == "officer_reply",
+                text=m.text or "",
+                at=m.at.astimezone(zone).strftime("%d-%m-%Y %H:%M"),
+            )
+            for m in timeline[-STATUS_MESSAGES_SHOWN:]
+        )
+        return ev.ReceiptChecked(report.reference, report.status, messages)
+
+    async def _record_reporter_message(self, ctx: _Context, effect: RecordReporterMessage) -> None:
+        report = await ctx.reports.by_reference(effect.reference)
+        if report is None:
+            return
+        await ctx.reports.add_event(report, "reporter_message", ctx.now, text=effect.text)
+        await self._remember_address(ctx, report)
+
+
+def idle_sweep_interval(flow: ComplaintFlow) -> timedelta:
+    return min(timedelta(minutes=5), flow.idle_limit / 4)

@@ -1,0 +1,51 @@
+"""Console accounts. Passwords are hashed with Argon2id (argon2-cffi), never stored or logged."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit
+from storage.models import Officer, Unit
+
+ROLES = ("officer", "supervisor", "admin")
+HASHER = PasswordHasher()
+
+
+class OfficerError(ValueError):
+    pass
+
+
+async def count_officers(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Officer)) or 0)
+
+
+async def add_officer(
+    session: AsyncSession, username: str, display_name: str, unit_code: str, role: str, password: str
+) -> Officer:
+    if role not in ROLES:
+        raise OfficerError(f"role must be one of {', '.join(ROLES)}")
+    unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise OfficerError(f"no unit with code {unit_code!r}")
+    if await session.scalar(select(Officer).where(Officer.username == username)):
+        raise OfficerError(f"username {username!r} is taken")
+    now = datetime.now(UTC)
+    officer = Officer(
+        unit_id=unit.id,
+        username=username,
+        display_name=display_name,
+        role=role,
+        password_hash=HASHER.hash(password),
+        active=True,
+        created_at=now,
+    )
+    session.add(officer)
+    await session.flush()
+    await audit.record(
+        session, action="user_created", actor="cli", now=now, detail={"officer": officer.id, "role": role}
+    )
+    return officer

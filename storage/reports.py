@@ -1,0 +1,231 @@
+"""Reports: filing them from a draft, receipts, the timeline, and delivery addresses.
+
+Queryable fields go in plain columns; ``ReportDraft.content()`` is sealed with the report id as
+context, so a ciphertext copied onto another report does not open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.report import ReportDraft
+from storage.crypto import Keyring
+from storage.models import CaseEvent, DeliveryAddress, ReferenceCounter, Report, ReportContent
+from storage.upsert import insert_ignore
+
+REFERENCE_PREFIX = "PKSAI"
+RECEIPT_DIGITS = 16
+
+
+def new_receipt_code() -> str:
+    return f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
+
+
+def content_context(report_id: int) -> str:
+    return f"report-content:{report_id}"
+
+
+def event_context(report_id: int) -> str:
+    return f"case-event:{report_id}"
+
+
+def address_context(report_id: int, channel: str) -> str:
+    return f"delivery-address:{report_id}:{channel}"
+
+
+@dataclass(frozen=True)
+class TimelineMessage:
+    kind: str
+    at: datetime
+    text: str | None
+
+
+class ReportStore:
+    def __init__(self, session: AsyncSession, keyring: Keyring, unit_ids: dict[str, int]):
+        self.session = session
+        self.keyring = keyring
+        self.unit_ids = unit_ids
+
+    async def next_reference(self, now: datetime) -> str:
+        """``PKSAI-2026-000123``: a gap-free yearly sequence, safe under concurrent writers."""
+        year = now.year
+        await insert_ignore(self.session, ReferenceCounter, {"year": year, "last": 0}, ["year"])
+        bump = (
+            update(ReferenceCounter)
+            .where(ReferenceCounter.year == year)
+            .values(last=ReferenceCounter.last + 1)
+            .returning(ReferenceCounter.last)
+        )
+        number = (await self.session.execute(bump)).scalar_one()
+        return f"{REFERENCE_PREFIX}-{year}-{number:06d}"
+
+    async def create(self, draft: ReportDraft, channel: str, now: datetime) -> Report:
+        report = Report(
+            reference=await self.next_reference(now),
+            channel=channel,
+            created_at=now,
+            last_activity_at=now,
+            status="baru",
+        )
+        self._apply_draft(report, draft)
+        self.session.add(report)
+        await self.session.flush()
+        self.session.add(
+            ReportContent(
+                report_id=report.id,
+                sealed=self.keyring.seal_json(draft.content(), content_context(report.id)),
+                updated_at=now,
+            )
+        )
+        await self.session.flush()
+        return report
+
+    async def update_from_draft(self, report: Report, draft: ReportDraft, now: datetime) -> None:
+        """The rest of an urgent report's answers arrived (or the draft was abandoned)."""
+        self._apply_draft(report, draft)
+        report.last_activity_at = now
+        content = await self.session.get(ReportContent, report.id)
+        sealed = self.keyring.seal_json(draft.content(), content_context(report.id))
+        if content is None:
+            self.session.add(ReportContent(report_id=report.id, sealed=sealed, updated_at=now))
+        else:
+            content.sealed, content.updated_at = sealed, now
+        await self.session.flush()
+
+    def _apply_draft(self, report: Report, draft: ReportDraft) -> None:
+        report.unit_id = self.unit_ids[draft.unit]
+        report.region_code = draft.region
+        report.category = draft.category
+        report.simfoni = draft.simfoni
+        report.urgency = _max_urgency(report.urgency, draft.urgency)
+        report.age_band = draft.age_band
+        report.sex = draft.sex
+        report.reporter_role = draft.role
+        report.danger = draft.danger
+        report.locale = draft.locale
+        report.source = draft.source
+        report.complete = draft.complete
+
+    async def issue_receipt(self, report: Report, now: datetime) -> str:
+        """A fresh 16-digit code, shown to the reporter once; only its keyed hash is kept."""
+        code = new_receipt_code()
+        report.receipt_hash = await asyncio.to_thread(self.keyring.receipt_hash, code)
+        report.submitted_at = now
+        await self.session.flush()
+        return code
+
+    async def get(self, report_id: int) -> Report | None:
+        return await self.session.get(Report, report_id)
+
+    async def by_reference(self, reference: str) -> Report | None:
+        return await self.session.scalar(select(Report).where(Report.reference == reference))
+
+    async def by_receipt(self, code: str) -> Report | None:
+        hashes = await asyncio.to_thread(self.keyring.receipt_hashes, code)
+        return await self.session.scalar(select(Report).where(Report.receipt_hash.in_(hashes)))
+
+    async def content(self, report: Report) -> dict[str, Any] | None:
+        """Decrypted content; callers acting for an officer must write an audit entry."""
+        row = await self.session.get(ReportContent, report.id)
+        if row is None:
+            return None
+        return self.keyring.open_json(row.sealed, content_context(report.id))
+
+    # The timeline.
+
+    async def add_event(
+        self,
+        report: Report,
+        kind: str,
+        now: datetime,
+        *,
+        text: str | None = None,
+        officer_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> CaseEvent:
+        sealed = self.keyring.seal(text.encode(), event_context(report.id)) if text else None
+        event = CaseEvent(
+            report_id=report.id,
+            at=now,
+            kind=kind,
+            officer_id=officer_id,
+            sealed=sealed,
+            detail=detail,
+        )
+        self.session.add(event)
+        report.last_activity_at = now
+        await self.session.flush()
+        return event
+
+    async def timeline(self, report: Report, kinds: Sequence[str] | None = None) -> list[TimelineMessage]:
+        statement = select(CaseEvent).where(CaseEvent.report_id == report.id)
+        if kinds is not None:
+            statement = statement.where(CaseEvent.kind.in_(kinds))
+        events = (await self.session.scalars(statement.order_by(CaseEvent.at, CaseEvent.id))).all()
+        context = event_context(report.id)
+        return [
+            TimelineMessage(e.kind, e.at, self.keyring.open(e.sealed, context).decode() if e.sealed else None)
+            for e in events
+        ]
+
+    # Where replies go.
+
+    async def save_address(
+        self, report: Report, conversation_key: str, channel: str, address: str, now: datetime
+    ) -> None:
+        sealed = self.keyring.seal(address.encode(), address_context(report.id, channel))
+        existing = await self.session.scalar(
+            select(DeliveryAddress).where(
+                DeliveryAddress.report_id == report.id, DeliveryAddress.channel == channel
+            )
+        )
+        if existing is None:
+            self.session.add(
+                DeliveryAddress(
+                    report_id=report.id,
+                    conversation_key=conversation_key,
+                    channel=channel,
+                    sealed=sealed,
+                    created_at=now,
+                )
+            )
+        else:
+            existing.sealed, existing.conversation_key, existing.blocked_at = (
+                sealed,
+                conversation_key,
+                None,
+            )
+        await self.session.flush()
+
+    async def address(self, report: Report, channel: str) -> str | None:
+        row = await self.session.scalar(
+            select(DeliveryAddress).where(
+                DeliveryAddress.report_id == report.id, DeliveryAddress.channel == channel
+            )
+        )
+        if row is None:
+            return None
+        return self.keyring.open(row.sealed, address_context(report.id, channel)).decode()
+
+    async def erase_addresses(self, conversation_keys: Sequence[str]) -> int:
+        statement = delete(DeliveryAddress).where(DeliveryAddress.conversation_key.in_(conversation_keys))
+        result = await self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+_URGENCY_ORDER = {"normal": 0, "high": 1, "urgent": 2}
+
+
+def _max_urgency(current: str | None, new: str) -> str:
+    """Urgency only goes up: a danger alert is not withdrawn by a later answer."""
+    if current is None:
+        return new
+    return max(current, new, key=_URGENCY_ORDER.__getitem__)
