@@ -240,7 +240,7 @@ def on_story(turn: Turn, event: ev.Event) -> None:
 
 def story_text(turn: Turn, text: str) -> None:
     answers = turn.conv.answers
-    story = answers.setdefault("story", [])
+    story = answers.get("story", [])
     if not text:
         turn.reprompt("input.empty")
     elif not has_words(text):
@@ -250,7 +250,7 @@ def story_text(turn: Turn, text: str) -> None:
     elif sum(map(len, story)) + len(text) > STORY_TOTAL_LIMIT:
         turn.reprompt("story.full")
     else:
-        story.append(text)
+        answers["story"] = [*story, text]
         answers.pop("story_done", None)
         turn.reprompt("story.saved")
 

@@ -1,0 +1,158 @@
+"""Every question of the report: `batal`, `kembali`, `bantuan` and bad input at each one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from flows import inbound as ev
+from tests.chat import STANDARD_PATH, Chat
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+KEYS = {m.id for m in read_po((LOCALES / "messages.pot").open("rb")) if isinstance(m.id, str) and m.id}
+
+CONFIRM_PATH = [*STANDARD_PATH[:3], ("category", ev.Text("anaknya dipukul ayahnya"))]
+QUESTION_STATES = [
+    "consent",
+    "role",
+    "category",
+    "category_confirm",
+    "danger",
+    "age",
+    "sex",
+    "kecamatan",
+    "kelurahan",
+    "landmark",
+    "story",
+    "contact",
+    "phone",
+    "review",
+    "edit_menu",
+]
+PREVIOUS = {
+    "consent": "menu",
+    "role": "consent",
+    "category": "role",
+    "category_confirm": "category",
+    "danger": "category",
+    "age": "danger",
+    "sex": "age",
+    "kecamatan": "sex",
+    "kelurahan": "kecamatan",
+    "landmark": "kelurahan",
+    "story": "landmark",
+    "contact": "story",
+    "phone": "contact",
+    "review": "contact",
+    "edit_menu": "review",
+}
+LONG = "kata " * 2_500
+BAD_INPUTS: dict[str, ev.Event] = {
+    "empty": ev.Text(""),
+    "spaces": ev.Text("   "),
+    "emoji only": ev.Text("😢😢😢"),
+    "10,000+ characters": ev.Text(LONG),
+    "number out of range": ev.Text("99"),
+    "unknown command": ev.Text("/entah"),
+    "sticker": ev.Unsupported("sticker"),
+    "old button": ev.Choice("tombol-lama"),
+}
+ACCEPTED = {("story", "number out of range")}
+"""A story may well be "99"; everywhere else these inputs are not an answer."""
+
+
+def reach(chat: Chat, state: str) -> Chat:
+    if state == "category_confirm":
+        return chat.reach(state, CONFIRM_PATH)
+    if state == "edit_menu":
+        chat.reach("review")
+        chat.send(ev.Choice("edit"))
+        assert chat.state == "edit_menu"
+        return chat
+    if state == "review":
+        return chat.reach("review", [*STANDARD_PATH, ("review", ev.Choice("submit"))])
+    return chat.reach(state)
+
+
+def assert_no_raw_keys(text: str) -> None:
+    leaked = {k for k in KEYS if re.search(rf"(?<![\w.]){re.escape(k)}(?![\w.])", text)}
+    assert not leaked, f"untranslated keys shown to the reporter: {leaked}"
+
+
+@pytest.fixture
+def chat(flow, clock) -> Chat:
+    return Chat(flow, clock)
+
+
+@pytest.mark.parametrize("state", QUESTION_STATES)
+def test_batal_cancels_and_forgets_the_draft(chat: Chat, state: str, catalogues) -> None:
+    reach(chat, state)
+    had_draft = chat.conv.has_draft
+    chat.send("batal")
+    assert chat.state == "menu"
+    assert not chat.conv.has_draft
+    expected = "cancel.done" if had_draft else "cancel.left"
+    assert catalogues.text("id", expected) in chat.text
+    assert chat.option_ids[0] == "report"
+
+
+@pytest.mark.parametrize("state", QUESTION_STATES)
+def test_kembali_goes_one_question_back_and_keeps_answers(chat: Chat, state: str) -> None:
+    reach(chat, state)
+    before = chat.snapshot()["answers"]
+    chat.send("kembali")
+    assert chat.state == PREVIOUS[state]
+    assert chat.answers == before
+    assert_no_raw_keys(chat.text)
+
+
+@pytest.mark.parametrize("state", QUESTION_STATES)
+def test_bantuan_explains_and_asks_again(chat: Chat, state: str, catalogues) -> None:
+    reach(chat, state)
+    before = chat.snapshot()
+    chat.send("bantuan")
+    assert chat.snapshot() == {**before, "last_active": chat.snapshot()["last_active"]}
+    assert catalogues.text("id", f"help.{state}") in chat.text
+    assert catalogues.text("id", "help.general") in chat.text
+    assert chat.replies[-1].options, "the question is asked again with its options"
+
+
+@pytest.mark.parametrize(
+    ("state", "bad"),
+    [(s, b) for s in QUESTION_STATES for b in BAD_INPUTS if (s, b) not in ACCEPTED],
+)
+def test_bad_input_is_answered_kindly_and_loses_nothing(chat: Chat, state: str, bad: str) -> None:
+    reach(chat, state)
+    before = chat.snapshot()
+    chat.send(BAD_INPUTS[bad])
+    after = chat.snapshot()
+    assert chat.state == state
+    assert after["answers"] == before["answers"]
+    assert chat.replies, "every message gets an answer"
+    assert chat.replies[-1].options, "the question is asked again with its options"
+    assert_no_raw_keys(chat.text)
+    assert not chat.effects
+
+
+def test_bad_input_is_answered_in_the_reporters_language(flow, clock, catalogues) -> None:
+    chat = Chat(flow, clock)
+    chat.send("menu")
+    chat.send(ev.Choice("language"))
+    chat.send(ev.Choice("en"))
+    chat.reach("age")
+    chat.send("😢")
+    assert catalogues.text("en", "age.not_understood") in chat.text
+    assert "How old is the child?" in chat.text
+    chat.send("")
+    assert catalogues.text("en", "input.empty") in chat.text
+
+
+def test_media_outside_the_story_is_kept_for_it(chat: Chat, catalogues) -> None:
+    chat.reach("age")
+    chat.send(ev.Media("photo", "att-1"))
+    assert chat.state == "age"
+    assert chat.answers["attachments"] == [{"kind": "photo", "ref": "att-1"}]
+    assert catalogues.text("id", "media.kept_for_story") in chat.text
