@@ -11,6 +11,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def _postgres_reachable() -> str | None:
         await connection.close()
 
     try:
-        asyncio.run(probe())
+        with ThreadPoolExecutor(1) as pool:  # callable from inside a running event loop
+            pool.submit(asyncio.run, probe()).result()
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
