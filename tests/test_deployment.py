@@ -63,7 +63,7 @@ def test_a_broken_file_names_the_field(change: tuple[str, str], field: str) -> N
 
 
 def test_invalid_toml_is_reported_with_its_line() -> None:
-    with pytest.raises(DeploymentError, match="not valid TOML.*line 3"):
+    with pytest.raises(DeploymentError, match=r"not valid TOML.*line 3"):
         parse_deployment('[hotline]\nname = "x"\nname = = 2\n', source="x.toml")
 
 

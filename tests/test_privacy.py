@@ -51,15 +51,19 @@ async def test_sqlite_file_holds_nothing_in_clear(tmp_path: Path, clock) -> None
     await hotline.start()
     try:
         await full_report(hotline)
-        files = [p for p in tmp_path.glob("scan.db*") if p.is_file()]
-        raw = b"".join(p.read_bytes() for p in files)
+        raw = database_bytes(tmp_path)
         assert b"PKSAI-2026-000001" in raw, "the scan reads the real data"
     finally:
         await hotline.close()
-    raw += (tmp_path / "scan.db").read_bytes()
+    raw += database_bytes(tmp_path)
     for secret in secrets_of_the_report():
         for encoding in ("utf-8", "utf-16-le"):
             assert secret.encode(encoding) not in raw, f"{secret!r} found in the SQLite file"
+
+
+def database_bytes(folder: Path) -> bytes:
+    """The database file with its WAL and shared memory, as they lie on disk."""
+    return b"".join(p.read_bytes() for p in sorted(folder.glob("scan.db*")) if p.is_file())
 
 
 async def test_postgres_holds_nothing_in_clear(tmp_path: Path, clock) -> None:
