@@ -1,0 +1,92 @@
+"""How fast is a conversation? Pure flow turns, and whole reports through the runtime on SQLite.
+
+Run with ``make bench`` (or ``.venv/bin/python bench/flow.py [--postgres URL]``); the figures in the
+README come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.hotline import Hotline
+from bot.runtime import Inbound
+from bot.settings import Settings
+from flows.complaint import ComplaintFlow
+from flows.conversation import Conversation
+from flows.deployment import load_deployment
+from flows.i18n import Catalogues
+from flows.inbound import Choice
+from tests.chat import STANDARD_PATH
+
+SUBMIT = [*STANDARD_PATH, ("review", Choice("submit"))]
+
+
+def bench_flow(rounds: int) -> float:
+    flow = ComplaintFlow(load_deployment(), Catalogues())
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    started = time.perf_counter()
+    turns = 0
+    for _ in range(rounds):
+        conv = Conversation()
+        for _state, event in STANDARD_PATH:
+            flow.handle(conv, event, now)
+            turns += 1
+    return turns / (time.perf_counter() - started)
+
+
+async def bench_runtime(url: str, reports: int, concurrency: int) -> tuple[float, float, list[float]]:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            _env_file=None,
+            database_url=url.format(folder=folder),
+            secret_key="benchmark-secret-key-0123456789-abcdefghij",
+        )
+        hotline = Hotline.build(settings)
+        await hotline.start()
+        latencies: list[float] = []
+
+        async def reporter(index: int) -> None:
+            for _state, event in SUBMIT:
+                t0 = time.perf_counter()
+                await hotline.runtime.handle(Inbound("bench", f"user-{index}", event))
+                latencies.append(time.perf_counter() - t0)
+
+        started = time.perf_counter()
+        for batch in range(0, reports, concurrency):
+            await asyncio.gather(*(reporter(i) for i in range(batch, min(batch + concurrency, reports))))
+        elapsed = time.perf_counter() - started
+        await hotline.close()
+    return reports / elapsed, len(latencies) / elapsed, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--postgres", help="postgresql+asyncpg://... of an empty database")
+    args = parser.parse_args()
+    print(f"pure flow: {bench_flow(2000):,.0f} turns/s (one core)")
+    targets = [("SQLite (WAL)", "sqlite+aiosqlite:///{folder}/bench.db")]
+    if args.postgres:
+        targets.append(("PostgreSQL", args.postgres))
+    for name, url in targets:
+        per_report, per_message, latencies = asyncio.run(bench_runtime(url, args.reports, args.concurrency))
+        quantiles = statistics.quantiles(latencies, n=100)
+        print(
+            f"{name}: {per_report:,.1f} whole reports/s, {per_message:,.0f} messages/s, "
+            f"message latency p50 {quantiles[49] * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms "
+            f"({args.reports} reports, {args.concurrency} reporters at a time)"
+        )
+
+
+if __name__ == "__main__":
+    main()

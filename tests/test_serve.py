@@ -1,0 +1,66 @@
+"""``hotline serve`` as a real process: it migrates, answers /healthz and shows the landing page."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+HOTLINE = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "hotline")
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(sandbox_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**sandbox_env, "HOTLINE_PORT": str(port)}
+    process = subprocess.Popen(
+        [HOTLINE, "serve"], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"hotline serve did not come up:\n{output}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_health_and_landing_page(server: str, tmp_path: Path) -> None:
+    health = httpx.get(server + "/healthz")
+    assert health.json() == {"status": "ok", "database": "ok"}
+    page = httpx.get(server + "/")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    body = page.text
+    assert "PKSAI Kota Pekalongan" in body and "Layanan pengaduan perlindungan anak" in body
+    for number in ("112", "110", "129"):
+        assert f">{number}<" in body
+    assert "https://wa.me/628111129129" in body
+    english = httpx.get(server + "/?lang=en").text
+    assert "Child protection complaint service" in english
+    assert (tmp_path / "hotline.secret").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "hotline.db").exists(), "serve migrates on start"
