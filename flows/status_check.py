@@ -14,7 +14,7 @@ from flows.machine import fire
 from flows.outbound import CheckReceipt, RecordReporterMessage, Reply
 from flows.steps import typed
 from flows.turn import Turn
-from flows.understanding import has_words, receipt_digits
+from flows.understanding import receipt_digits
 
 REPLY_LIMIT = 4_000
 
@@ -61,13 +61,9 @@ def on_status_reply(turn: Turn, event: ev.Event) -> None:
     conv = turn.conv
     text = typed(turn, event)
     if text is not None:
-        if not text:
-            turn.reprompt("input.empty")
-        elif not has_words(text):
-            turn.reprompt("story.no_words")
-        elif len(text) > REPLY_LIMIT:
-            turn.reprompt("input.too_long", limit=REPLY_LIMIT)
-        elif conv.verified_reference:
+        if turn.refused(text, REPLY_LIMIT):
+            return
+        if conv.verified_reference:
             turn.out.effects.append(RecordReporterMessage(conv.verified_reference, text))
             turn.move("advance", before=turn.t("status.reply_sent"))
         return

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flows import inbound as ev
+from flows.i18n import N_
 from flows.keys import MEDIA_SAVED
 from flows.outbound import OpenUrgentReport, Reply, SubmitReport
 from flows.report import age_band
@@ -241,13 +242,9 @@ def on_story(turn: Turn, event: ev.Event) -> None:
 def story_text(turn: Turn, text: str) -> None:
     answers = turn.conv.answers
     story = answers.get("story", [])
-    if not text:
-        turn.reprompt("input.empty")
-    elif not has_words(text):
-        turn.reprompt("story.no_words")
-    elif len(text) > STORY_MESSAGE_LIMIT:
-        turn.reprompt("story.message_too_long", limit=STORY_MESSAGE_LIMIT)
-    elif sum(map(len, story)) + len(text) > STORY_TOTAL_LIMIT:
+    if turn.refused(text, STORY_MESSAGE_LIMIT, N_("story.message_too_long")):
+        return
+    if sum(map(len, story)) + len(text) > STORY_TOTAL_LIMIT:
         turn.reprompt("story.full")
     else:
         answers["story"] = [*story, text]

@@ -18,7 +18,7 @@ from flows.keys import CHILD_VARIANTS
 from flows.machine import fire
 from flows.outbound import Option, Outcome, Reply
 from flows.report import ReportDraft
-from flows.understanding import match_label
+from flows.understanding import has_words, match_label
 
 if TYPE_CHECKING:
     from flows.prompts import Prompts
@@ -107,6 +107,18 @@ class Turn:
         else:
             self.not_an_answer(event)
         return None
+
+    def refused(self, text: str, limit: int, too_long: str = "input.too_long") -> bool:
+        """Re-ask (and return True) if free text is empty, has no words, or exceeds ``limit``."""
+        if not text:
+            self.reprompt("input.empty")
+        elif not has_words(text):
+            self.reprompt("story.no_words")
+        elif len(text) > limit:
+            self.reprompt(too_long, limit=limit)
+        else:
+            return False
+        return True
 
     def not_understood(self, text: str) -> None:
         count = len(self.options())
