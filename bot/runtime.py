@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -55,6 +56,23 @@ class Inbound:
     event: ev.Event
 
 
+@dataclass(frozen=True)
+class Handled:
+    """What one inbound event produced: replies for the reporter, and whether they wiped."""
+
+    replies: list[Reply]
+    wiped: bool = False
+    conversation_key: str = ""
+
+
+class Notifier(Protocol):
+    """Tells officers about a filed report (Telegram announcements, later the console's alerts)."""
+
+    async def report_filed(
+        self, session: AsyncSession, report: Report, *, urgent_alert: bool, now: datetime
+    ) -> None: ...
+
+
 @dataclass
 class _Context:
     session: AsyncSession
@@ -63,6 +81,7 @@ class _Context:
     conversation_key: str
     inbound: Inbound | None
     now: datetime
+    wiped: bool = False
 
 
 class Runtime:
@@ -72,15 +91,25 @@ class Runtime:
         flow: ComplaintFlow,
         keyring: Keyring,
         clock: Clock = utc_now,
+        notifiers: list[Notifier] | None = None,
     ):
         self.sessions = sessions
         self.flow = flow
         self.keyring = keyring
         self.clock = clock
+        self.notifiers: list[Notifier] = list(notifiers or [])
         self._unit_ids: dict[str, int] | None = None
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        return await self._run(inbound, lambda conv, now: self.flow.handle(conv, inbound.event, now))
+        """Handle one event in its own transaction (the terminal, tests)."""
+        async with self.sessions() as session, session.begin():
+            return (await self.process(session, inbound)).replies
+
+    async def process(self, session: AsyncSession, inbound: Inbound) -> Handled:
+        """Handle one event inside the caller's transaction (a channel adds its outbox rows)."""
+        return await self._step(
+            session, inbound, lambda conv, now: self.flow.handle(conv, inbound.event, now)
+        )
 
     async def current_question(self, channel: str, user_id: str) -> list[Reply]:
         """What a reopened conversation shows: the question it stopped at (after expiry, if due)."""
@@ -91,7 +120,8 @@ class Runtime:
             outcome.replies.extend(self.flow.show_menu(conv, now).replies)
             return outcome
 
-        return await self._run(inbound, show)
+        async with self.sessions() as session, session.begin():
+            return (await self._step(session, inbound, show)).replies
 
     async def expire_idle(self) -> int:
         """Give up drafts idle past the limit; urgent ones are filed with what they have."""
@@ -115,18 +145,20 @@ class Runtime:
                 expired += 1
         return expired
 
-    async def _run(self, inbound: Inbound, step: Callable[[Conversation, datetime], Outcome]) -> list[Reply]:
+    async def _step(
+        self,
+        session: AsyncSession,
+        inbound: Inbound,
+        step: Callable[[Conversation, datetime], Outcome],
+    ) -> Handled:
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            ctx = await self._context(session, inbound, now)
-            locale = self.flow.deployment.hotline.default_locale
-            row, conv = await ctx.conversations.load(
-                inbound.channel, inbound.user_id, now, default_locale=locale
-            )
-            ctx.conversation_key = row.key
-            replies = await self._settle(ctx, conv, step(conv, now))
-            await ctx.conversations.save(row, conv, now)
-        return replies
+        ctx = await self._context(session, inbound, now)
+        locale = self.flow.deployment.hotline.default_locale
+        row, conv = await ctx.conversations.load(inbound.channel, inbound.user_id, now, default_locale=locale)
+        ctx.conversation_key = row.key
+        replies = await self._settle(ctx, conv, step(conv, now))
+        await ctx.conversations.save(row, conv, now)
+        return Handled(replies, ctx.wiped, row.key)
 
     async def _context(self, session: AsyncSession, inbound: Inbound | None, now: datetime) -> _Context:
         if self._unit_ids is None:
@@ -165,6 +197,7 @@ class Runtime:
         if isinstance(effect, WipeConversation):
             erased = await ctx.reports.erase_addresses(self.keyring.pseudonyms(*self._identity(ctx)))
             log.info("conversation wiped by its reporter (%d delivery addresses erased)", erased)
+            ctx.wiped = True
             return None
         raise TypeError(f"unknown effect {effect!r}")
 
@@ -188,6 +221,7 @@ class Runtime:
             ctx.session, action="urgent_alert", actor="reporter", now=ctx.now, report_id=report.id
         )
         log.warning("urgent report %s opened: danger now", report.reference)
+        await self._notify(ctx, report, urgent_alert=True)
         return ev.UrgentReportOpened(report.id, report.reference)
 
     async def _submit(self, ctx: _Context, effect: SubmitReport) -> ev.Event | None:
@@ -210,7 +244,13 @@ class Runtime:
             ctx.session, action="submitted", actor="reporter", now=ctx.now, report_id=report.id
         )
         log.info("report %s submitted (urgency %s)", report.reference, report.urgency)
+        if effect.urgent_report_id is None:
+            await self._notify(ctx, report, urgent_alert=False)
         return ev.ReportSubmitted(report.reference, code)
+
+    async def _notify(self, ctx: _Context, report: Report, *, urgent_alert: bool) -> None:
+        for notifier in self.notifiers:
+            await notifier.report_filed(ctx.session, report, urgent_alert=urgent_alert, now=ctx.now)
 
     async def _check_receipt(self, ctx: _Context, effect: CheckReceipt) -> ev.Event:
         if effect.code is not None:

@@ -85,7 +85,10 @@ class ComplaintFlow:
         elif isinstance(event, ev.Text):
             command = parse_command(event.text)
         if command is not None:
-            handler = self.commands.get(command[0])
+            name, arg = command
+            if name == "start":
+                self._note_outreach(turn.conv, arg)
+            handler = self.commands.get(name)
             if handler is None:
                 turn.reprompt("command.unknown")
             else:
@@ -94,6 +97,11 @@ class ComplaintFlow:
             turn.reprompt("input.unsupported")
         else:
             self.handlers[turn.conv.state](turn, event)
+
+    def _note_outreach(self, conv: Conversation, source: str) -> None:
+        """A deep link from a poster or a meeting: remember which, nothing about the person."""
+        if any(o.code == source for o in self.deployment.outreach):
+            conv.answers["source"] = source
 
     def _expire(self, turn: Turn, *, announce: bool) -> None:
         """An idle draft is dropped; an urgent one is filed with what was given so far."""

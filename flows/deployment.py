@@ -113,6 +113,13 @@ class Category(_Strict):
         return self.label.get(locale)
 
 
+class OutreachSource(_Strict):
+    """A sosialisasi channel (a school poster, a PKK meeting) named in deep links: ``?start=code``."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}$")]
+    label: Name
+
+
 class HotlineSection(_Strict):
     name: Name
     default_unit: Code
@@ -148,12 +155,14 @@ class Deployment(_Strict):
     emergency_numbers: list[EmergencyNumber] = Field(min_length=1)
     units: list[Unit] = Field(min_length=1)
     categories: list[Category] = Field(min_length=2)
+    outreach: list[OutreachSource] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Deployment:
         unit_codes = [u.code for u in self.units]
         _require_unique("units", unit_codes)
         _require_unique("categories", [c.code for c in self.categories])
+        _require_unique("outreach", [o.code for o in self.outreach])
         _require_unique("units.regions", [r.code for u in self.units for r in u.regions])
         _require_unique("units.regions (name)", [r.name.casefold() for u in self.units for r in u.regions])
         if self.hotline.default_unit not in unit_codes:

@@ -17,9 +17,14 @@ class Text:
 
 @dataclass(frozen=True)
 class Choice:
-    """A button press naming an option id, possibly from an old keyboard."""
+    """A button press naming an option id, possibly from an old keyboard.
+
+    ``asked_in`` is the state whose question carried the button, when the channel knows it: a
+    button of an earlier question is then refused even if a later question has the same option.
+    """
 
     option: str
+    asked_in: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ class Reply:
     urgent: bool = False
     """Emergency numbers: channels may highlight it and must never drop it."""
     accepts_location: bool = False
+    question: str | None = None
+    """The state whose question this is, for channels that put it in button payloads."""
 
 
 @dataclass(frozen=True)

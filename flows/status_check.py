@@ -42,7 +42,8 @@ def on_status_code(turn: Turn, event: ev.Event) -> None:
 
 def say_locked(turn: Turn, minutes: int) -> None:
     text = turn.t("status.locked", minutes=minutes)
-    turn.out.replies.append(Reply(text, (turn.offer("menu", "option.menu"),)))
+    options = (turn.offer("menu", "option.menu"),)
+    turn.out.replies.append(Reply(text, options, question=turn.conv.state))
 
 
 def on_status_view(turn: Turn, event: ev.Event) -> None:

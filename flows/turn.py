@@ -60,7 +60,7 @@ class Turn:
         text, options = self.prompts.ask(self)
         if before:
             text = f"{before}\n\n{text}"
-        reply = Reply(text, tuple(options), accepts_location=state in LOCATION_STATES)
+        reply = Reply(text, tuple(options), accepts_location=state in LOCATION_STATES, question=state)
         self.out.replies.append(reply)
         if state == "menu":
             self.conv.greeted = True
@@ -86,6 +86,8 @@ class Turn:
     def chosen_quietly(self, event: ev.Event) -> str | None:
         options = self.options()
         if isinstance(event, ev.Choice):
+            if event.asked_in is not None and event.asked_in != self.conv.state:
+                return None
             return event.option if any(o.id == event.option for o in options) else None
         if isinstance(event, ev.Text):
             picked = match_label(event.text, options, [(o.label, o.id) for o in options])

@@ -205,3 +205,108 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class InboxUpdate(Base):
+    """An update from a messenger, recorded before the webhook answers (delivery guarantee).
+
+    The unique (channel, update_id) drops redeliveries; the sealed payload is cleared once the
+    update is processed, the row stays a while as the dedupe key.
+    """
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_id"),
+        Index("ix_inbox_updates_pending", "processed_at", "conversation_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(128))
+    conversation_key: Mapped[str] = mapped_column(String(64))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class OutboxMessage(Base):
+    """Something the bot must send, written in the same transaction as the change that caused it.
+
+    ``destination`` is a pseudonym (never a chat id); the sealed payload holds the address and
+    text. Messages to one destination leave in order; each is sent once.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "dead_at", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    destination: Mapped[str] = mapped_column(String(64), index=True)
+    method: Mapped[str] = mapped_column(String(40))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    purpose: Mapped[str] = mapped_column(String(24), default="reply")
+    created_at: Mapped[datetime]
+    not_before: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[datetime | None]
+    dead_at: Mapped[datetime | None]
+
+
+class ChannelMessage(Base):
+    """Message ids of a conversation in its chat, so ``/hapus`` can delete them there."""
+
+    __tablename__ = "channel_messages"
+    __table_args__ = (UniqueConstraint("conversation_key", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_key: Mapped[str] = mapped_column(String(64), index=True)
+    message_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+
+
+class Attachment(Base):
+    """A photo, voice note, video or document: the original sealed as evidence, and for photos a
+    display copy without EXIF/GPS, sealed too."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    source_key: Mapped[str] = mapped_column(String(128), unique=True)
+    """channel + update id: downloading the same update twice stores it once."""
+    conversation_key: Mapped[str] = mapped_column(String(64), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    mime: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int] = mapped_column(Integer)
+    original: Mapped[bytes] = mapped_column(LargeBinary)
+    display: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class OfficerLink(Base):
+    """An officer's Telegram chat, for case announcements and the "Terima" button."""
+
+    __tablename__ = "officer_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), unique=True)
+    chat_key: Mapped[str] = mapped_column(String(64), unique=True)
+    sealed_chat: Mapped[bytes] = mapped_column(LargeBinary)
+    linked_at: Mapped[datetime]
+
+
+class LinkCode(Base):
+    """A one-time code that links a Telegram account to an officer (only its hash is kept)."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -1,0 +1,133 @@
+"""The outbox: everything the bot sends, written with the state change that caused it.
+
+A sender claims the oldest due message of a destination that has nothing older unsent, calls the
+channel, and records the result in the same transaction: sent once, in order, retried with backoff
+(or the channel's own ``retry_after``), given up on when the person blocked the bot.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.crypto import Keyring
+from storage.models import OutboxMessage
+
+MAX_ATTEMPTS = 12
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = timedelta(minutes=30)
+
+
+def _context(message_id: int) -> str:
+    return f"outbox:{message_id}"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    channel: str
+    destination: str
+    method: str
+    params: dict[str, Any]
+    report_id: int | None = None
+    purpose: str = "reply"
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential with full jitter, so a recovering API is not hit by every sender at once."""
+    ceiling = min(BACKOFF_CAP.total_seconds(), BACKOFF_BASE**attempts)
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+class Outbox:
+    def __init__(self, session: AsyncSession, keyring: Keyring):
+        self.session = session
+        self.keyring = keyring
+
+    async def put(self, message: Outgoing, now: datetime) -> OutboxMessage:
+        row = OutboxMessage(
+            channel=message.channel,
+            destination=message.destination,
+            method=message.method,
+            sealed=b"",
+            report_id=message.report_id,
+            purpose=message.purpose,
+            created_at=now,
+            not_before=now,
+            attempts=0,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        row.sealed = self.keyring.seal_json(message.params, _context(row.id))
+        await self.session.flush()
+        return row
+
+    async def claim(self, channel: str, now: datetime) -> OutboxMessage | None:
+        older = aliased(OutboxMessage)
+        earlier_unsent = exists().where(
+            and_(
+                older.destination == OutboxMessage.destination,
+                older.channel == OutboxMessage.channel,
+                older.sent_at.is_(None),
+                older.dead_at.is_(None),
+                older.id < OutboxMessage.id,
+            )
+        )
+        statement = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.dead_at.is_(None),
+                OutboxMessage.not_before <= now,
+                ~earlier_unsent,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True, of=OutboxMessage)
+        )
+        return await self.session.scalar(statement)
+
+    def params(self, row: OutboxMessage) -> dict[str, Any]:
+        return self.keyring.open_json(row.sealed, _context(row.id))
+
+    def sent(self, row: OutboxMessage, now: datetime) -> None:
+        row.sent_at = now
+        row.sealed = self.keyring.seal_json({}, _context(row.id))
+
+    def retry(self, row: OutboxMessage, now: datetime, error: str, after: timedelta | None) -> None:
+        row.attempts += 1
+        row.last_error = error[:200]
+        if row.attempts >= MAX_ATTEMPTS:
+            self.dead(row, now, error)
+            return
+        row.not_before = now + (after if after is not None else backoff(row.attempts))
+
+    def dead(self, row: OutboxMessage, now: datetime, error: str) -> None:
+        row.dead_at = now
+        row.last_error = error[:200]
+
+    async def drop_destination(self, destination: str, now: datetime, error: str) -> int:
+        """The person blocked the bot: nothing more will reach them."""
+        statement = select(OutboxMessage).where(
+            OutboxMessage.destination == destination,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dead_at.is_(None),
+        )
+        rows = (await self.session.scalars(statement)).all()
+        for row in rows:
+            self.dead(row, now, error)
+        return len(rows)
+
+    async def next_due(self, channel: str) -> datetime | None:
+        statement = select(func.min(OutboxMessage.not_before)).where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.dead_at.is_(None),
+        )
+        return await self.session.scalar(statement)
