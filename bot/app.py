@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.hotline import Hotline
 from bot.runtime import idle_sweep_interval
+from bot.telegram.webhook import telegram_webhook
 from flows.understanding import parse_phone
 
 log = logging.getLogger(__name__)
@@ -76,23 +77,34 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hotline.start()
         sweeper = asyncio.create_task(_sweep_idle_drafts(hotline))
+        telegram = None
+        if hotline.settings.telegram_token is not None:
+            from bot.telegram.service import TelegramService
+
+            telegram = TelegramService(hotline)
+            await telegram.start()
+        app.state.telegram = telegram
         try:
             yield
         finally:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            if telegram is not None:
+                await telegram.stop()
             await hotline.close()
 
     app = Starlette(
         routes=[
             Route("/", landing),
             Route("/healthz", healthz),
+            Route("/webhook/telegram", telegram_webhook, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         lifespan=lifespan,
     )
     app.state.hotline = hotline
+    app.state.telegram = None
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import sys
@@ -160,6 +161,89 @@ def user_bootstrap() -> None:
         click.echo("first admin account created — username: admin, password (shown once): " + password)
     else:
         click.echo("accounts already exist; no admin created")
+
+
+@main.command("telegram-poll")
+def telegram_poll() -> None:
+    """Run the Telegram bot by long polling (for a bot without a public URL)."""
+    from bot.telegram.service import TelegramService
+
+    async def work(hotline: Hotline) -> None:
+        if hotline.settings.telegram_token is None:
+            raise click.ClickException("set HOTLINE_TELEGRAM_TOKEN first")
+        service = TelegramService(hotline)
+        await service.start()
+        click.echo("polling Telegram; Ctrl-C to stop")
+        try:
+            await service.poll()
+        finally:
+            await service.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        _run(work)
+
+
+@main.group()
+def officer() -> None:
+    """Duty officers outside the console."""
+
+
+@officer.command("link-code")
+@click.argument("username")
+def officer_link_code(username: str) -> None:
+    """A one-time code the officer sends to the bot as `/petugas CODE` (valid 24 hours)."""
+    from sqlalchemy import select
+
+    from storage.models import Officer
+    from storage.officer_links import issue_code
+
+    async def work(hotline: Hotline) -> str:
+        async with hotline.sessions() as session, session.begin():
+            account = await session.scalar(select(Officer).where(Officer.username == username))
+            if account is None or not account.active:
+                raise click.ClickException(f"no active account {username!r}")
+            return await issue_code(session, hotline.settings.keyring, account, hotline.runtime.clock())
+
+    code = _run(work)
+    click.echo(f"send this to the bot from {username}'s Telegram, within 24 hours: /petugas {code}")
+
+
+@officer.command("reply")
+@click.argument("reference")
+@click.option("--as", "username", required=True, help="The officer replying.")
+@click.argument("text")
+def officer_reply(reference: str, username: str, text: str) -> None:
+    """Reply to the reporter of a case (their chat, and the receipt-code status page)."""
+    from sqlalchemy import select
+
+    from bot.replies import ReplyRefused, reply_to_reporter
+    from storage.models import Officer
+    from storage.reports import ReportStore
+    from storage.units import unit_ids
+
+    async def work(hotline: Hotline) -> int:
+        async with hotline.sessions() as session, session.begin():
+            account = await session.scalar(select(Officer).where(Officer.username == username))
+            reports = ReportStore(session, hotline.settings.keyring, await unit_ids(session))
+            report = await reports.by_reference(reference)
+            if account is None or report is None:
+                raise click.ClickException("no such officer or case")
+            try:
+                return await reply_to_reporter(
+                    session,
+                    hotline.settings.keyring,
+                    hotline.catalogues,
+                    reports,
+                    report,
+                    account,
+                    text,
+                    hotline.runtime.clock(),
+                )
+            except ReplyRefused as exc:
+                raise click.ClickException(str(exc)) from None
+
+    chats = _run(work)
+    click.echo(f"reply recorded on {reference}; queued for {chats} chat(s)")
 
 
 @main.command()

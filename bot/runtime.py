@@ -28,7 +28,9 @@ from flows.outbound import (
     SubmitReport,
     WipeConversation,
 )
+from flows.report import ReportDraft
 from storage import audit
+from storage.attachments import AttachmentStore
 from storage.conversations import ConversationStore
 from storage.crypto import Keyring
 from storage.models import Report
@@ -216,6 +218,7 @@ class Runtime:
         channel = ctx.inbound.channel if ctx.inbound else "unknown"
         report = await ctx.reports.create(effect.draft, channel, ctx.now)
         await self._remember_address(ctx, report)
+        await self._attach(ctx, report, effect.draft)
         await ctx.reports.add_event(report, "urgent_alert", ctx.now, detail={"urgency": "urgent"})
         await audit.record(
             ctx.session, action="urgent_alert", actor="reporter", now=ctx.now, report_id=report.id
@@ -234,6 +237,7 @@ class Runtime:
         else:
             await ctx.reports.update_from_draft(report, effect.draft, ctx.now)
         await self._remember_address(ctx, report)
+        await self._attach(ctx, report, effect.draft)
         if effect.abandoned:
             await ctx.reports.add_event(report, "abandoned", ctx.now)
             log.warning("urgent draft for %s abandoned; filed with what was given", report.reference)
@@ -247,6 +251,10 @@ class Runtime:
         if effect.urgent_report_id is None:
             await self._notify(ctx, report, urgent_alert=False)
         return ev.ReportSubmitted(report.reference, code)
+
+    async def _attach(self, ctx: _Context, report: Report, draft: ReportDraft) -> None:
+        refs = [a.ref for a in draft.attachments]
+        await AttachmentStore(ctx.session, self.keyring).attach_to_report(refs, report.id)
 
     async def _notify(self, ctx: _Context, report: Report, *, urgent_alert: bool) -> None:
         for notifier in self.notifiers:

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_secret: SecretStr | None = None
+    telegram_timeout: float = Field(default=15.0, gt=0)
+    """Seconds before a Bot API call counts as failed (and is retried)."""
+    outbox_backoff_base: float = Field(default=2.0, gt=0)
+    """Seconds of the first retry delay; it doubles per attempt (with jitter), up to 30 minutes."""
+    max_attachment_mb: float = Field(default=20.0, gt=0, le=50)
     whatsapp_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None

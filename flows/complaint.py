@@ -93,6 +93,8 @@ class ComplaintFlow:
                 turn.reprompt("command.unknown")
             else:
                 handler(turn)
+        elif isinstance(event, ev.Unsupported) and event.kind == "too_large":
+            turn.reprompt("media.too_large")
         elif isinstance(event, ev.Unsupported):
             turn.reprompt("input.unsupported")
         else:

@@ -20,7 +20,6 @@ from storage.crypto import Keyring
 from storage.models import OutboxMessage
 
 MAX_ATTEMPTS = 12
-BACKOFF_BASE = 2.0
 BACKOFF_CAP = timedelta(minutes=30)
 
 
@@ -38,16 +37,17 @@ class Outgoing:
     purpose: str = "reply"
 
 
-def backoff(attempts: int) -> timedelta:
-    """Exponential with full jitter, so a recovering API is not hit by every sender at once."""
-    ceiling = min(BACKOFF_CAP.total_seconds(), BACKOFF_BASE**attempts)
+def backoff(attempts: int, base_seconds: float) -> timedelta:
+    """Exponential with jitter, so a recovering API is not hit by every sender at once."""
+    ceiling = min(BACKOFF_CAP.total_seconds(), base_seconds * 2 ** (attempts - 1))
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 class Outbox:
-    def __init__(self, session: AsyncSession, keyring: Keyring):
+    def __init__(self, session: AsyncSession, keyring: Keyring, backoff_base: float = 2.0):
         self.session = session
         self.keyring = keyring
+        self.backoff_base = backoff_base
 
     async def put(self, message: Outgoing, now: datetime) -> OutboxMessage:
         row = OutboxMessage(
@@ -106,7 +106,7 @@ class Outbox:
         if row.attempts >= MAX_ATTEMPTS:
             self.dead(row, now, error)
             return
-        row.not_before = now + (after if after is not None else backoff(row.attempts))
+        row.not_before = now + (after if after is not None else backoff(row.attempts, self.backoff_base))
 
     def dead(self, row: OutboxMessage, now: datetime, error: str) -> None:
         row.dead_at = now

@@ -1,0 +1,58 @@
+"""An officer's reply to a reporter: on the case timeline (readable with the receipt code) and,
+where the reporter left a messenger address, queued in the outbox for their chat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.telegram import CHANNEL as TELEGRAM
+from bot.telegram.render import send_message_calls
+from flows.i18n import N_, Catalogues
+from flows.outbound import Reply
+from storage import audit
+from storage.cases import may_handle
+from storage.crypto import Keyring
+from storage.models import DeliveryAddress, Officer, Report
+from storage.outbox import Outbox, Outgoing
+from storage.reports import ReportStore
+
+
+class ReplyRefused(PermissionError):
+    pass
+
+
+async def reply_to_reporter(
+    session: AsyncSession,
+    keyring: Keyring,
+    catalogues: Catalogues,
+    reports: ReportStore,
+    report: Report,
+    officer: Officer,
+    text: str,
+    now: datetime,
+) -> int:
+    """Returns how many chats the reply was queued for (0: only readable by receipt code)."""
+    if not may_handle(officer, report):
+        raise ReplyRefused("this officer may not reply on this case")
+    await reports.add_event(report, "officer_reply", now, text=text, officer_id=officer.id)
+    await audit.record(
+        session, action="reply", actor="officer", officer_id=officer.id, report_id=report.id, now=now
+    )
+    outbox = Outbox(session, keyring)
+    queued = 0
+    statement = select(DeliveryAddress).where(
+        DeliveryAddress.report_id == report.id, DeliveryAddress.blocked_at.is_(None)
+    )
+    for address in (await session.scalars(statement)).all():
+        if address.channel != TELEGRAM:
+            continue
+        chat_id = await reports.address(report, TELEGRAM)
+        heading = catalogues.text(report.locale, N_("reply.from_officer"), reference=report.reference)
+        for params in send_message_calls(chat_id or "", [Reply(f"{heading}\n\n{text}")]):
+            message = Outgoing(TELEGRAM, address.conversation_key, "sendMessage", params, report.id)
+            await outbox.put(message, now)
+        queued += 1
+    return queued

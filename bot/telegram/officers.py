@@ -1,0 +1,97 @@
+"""Duty officers on Telegram: linking with a one-time code, case announcements, the Terima button.
+
+Announcements carry the reference, category, urgency and a console link, never report content.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from bot.telegram import CHANNEL
+from bot.telegram.updates import ACK_PREFIX
+from flows.deployment import Deployment
+from flows.i18n import N_, Catalogues
+from storage.cases import acknowledge
+from storage.crypto import Keyring
+from storage.models import Report
+from storage.officer_links import chat_key, linked_officer, links_of_unit, redeem
+from storage.outbox import Outbox, Outgoing
+from storage.reports import ReportStore
+
+OFFICER_LOCALE = "id"
+
+
+class OfficerDesk:
+    def __init__(self, settings: Settings, catalogues: Catalogues):
+        self.settings = settings
+        self.keyring: Keyring = settings.keyring
+        self.deployment: Deployment = settings.deployment
+        self.catalogues = catalogues
+
+    def t(self, key: str, **params: object) -> str:
+        return self.catalogues.text(OFFICER_LOCALE, key, **params)
+
+    def send(
+        self, destination: str, chat_id: str | int, text: str, report_id: int | None = None, **extra: Any
+    ) -> Outgoing:
+        params = {"chat_id": chat_id, "text": text, **extra}
+        return Outgoing(CHANNEL, destination, "sendMessage", params, report_id, purpose="officer")
+
+    # The runtime's Notifier: a report was filed.
+
+    async def report_filed(
+        self, session: AsyncSession, report: Report, *, urgent_alert: bool, now: datetime
+    ) -> None:
+        outbox = Outbox(session, self.keyring)
+        category = self.deployment.category_by_code.get(report.category or "")
+        label = category.label.get(OFFICER_LOCALE) if category else self.t(N_("officer.category_pending"))
+        if urgent_alert or report.urgency == "urgent":
+            text = self.t(N_("officer.urgent_case"), reference=report.reference, category=label)
+        else:
+            urgency = self.t(
+                N_("officer.urgency.high") if report.urgency == "high" else N_("officer.urgency.normal")
+            )
+            text = self.t(N_("officer.new_case"), reference=report.reference, category=label, urgency=urgency)
+        if self.settings.public_url:
+            text += "\n" + f"{self.settings.public_url.rstrip('/')}/admin/cases/{report.reference}"
+        button = {"text": self.t(N_("officer.ack_button")), "callback_data": f"{ACK_PREFIX}|{report.id}"}
+        for officer, link, chat_id in await links_of_unit(session, self.keyring, report.unit_id):
+            if report.assignee_id not in (None, officer.id) and officer.role != "supervisor":
+                continue
+            markup = {"inline_keyboard": [[button]]}
+            await outbox.put(self.send(link.chat_key, chat_id, text, report.id, reply_markup=markup), now)
+
+    # Updates from officers.
+
+    async def link(self, session: AsyncSession, code: str, chat_id: int, now: datetime) -> list[Outgoing]:
+        officer = await redeem(session, self.keyring, code, chat_id, now) if code else None
+        key = chat_key(self.keyring, chat_id)
+        if officer is None:
+            return [self.send(key, chat_id, self.t(N_("officer.link_invalid")))]
+        return [self.send(key, chat_id, self.t(N_("officer.linked"), name=officer.display_name))]
+
+    async def acknowledge(
+        self,
+        session: AsyncSession,
+        argument: str,
+        chat_id: int,
+        callback_id: str,
+        now: datetime,
+        unit_ids: dict[str, int],
+    ) -> tuple[str, bool]:
+        """Answer text for the callback, and whether the case is (now or already) taken."""
+        officer = await linked_officer(session, self.keyring, chat_id)
+        reports = ReportStore(session, self.keyring, unit_ids)
+        report = await reports.get(int(argument)) if argument.isdigit() else None
+        if officer is None or report is None:
+            return self.t(N_("officer.ack_refused")), False
+        result = await acknowledge(session, reports, report, officer, now, via="telegram")
+        if result.outcome == "acknowledged":
+            return self.t(N_("officer.acked"), reference=report.reference, name=officer.display_name), True
+        if result.outcome == "already":
+            return self.t(N_("officer.ack_already"), reference=report.reference, name=result.by or "-"), True
+        return self.t(N_("officer.ack_refused")), False

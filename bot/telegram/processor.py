@@ -1,0 +1,305 @@
+"""Working through the Telegram inbox: one update at a time per chat, in order, exactly once.
+
+Each update is handled in one transaction that also marks it processed and writes every reply to
+the outbox, so a crash either leaves it pending (done again later) or done with its replies queued.
+Media are downloaded between transactions, so no database lock is held during a download.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from pydantic import ValidationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.hotline import Hotline
+from bot.runtime import Inbound
+from bot.telegram import CHANNEL
+from bot.telegram.officers import OfficerDesk
+from bot.telegram.render import send_message_calls
+from bot.telegram.updates import Interpretation, MediaRef, chat_of, interpret, parse
+from bot.worker import drain_forever
+from flows import inbound as ev
+from flows.i18n import N_
+from flows.outbound import Reply
+from storage.attachments import AttachmentStore
+from storage.inbox import MAX_ATTEMPTS, Inbox
+from storage.models import CaseEvent, ChannelMessage, DeliveryAddress, InboxUpdate
+from storage.outbox import Outbox, Outgoing
+from storage.units import unit_ids
+from storage.upsert import insert_ignore
+
+log = logging.getLogger(__name__)
+DELETABLE_FOR = timedelta(hours=48)
+NO_CHAT = "telegram:no-chat"
+TOO_LARGE = "too_large"
+
+
+@dataclass(frozen=True)
+class _Download:
+    inbox_id: int
+    update_id: int
+    conversation_key: str
+    media: MediaRef
+
+
+class TelegramProcessor:
+    def __init__(self, hotline: Hotline, bot: Bot, desk: OfficerDesk, wake_sender: asyncio.Event):
+        self.hotline = hotline
+        self.bot = bot
+        self.desk = desk
+        self.keyring = hotline.settings.keyring
+        self.wake = asyncio.Event()
+        self.wake_sender = wake_sender
+        self.max_bytes = int(hotline.settings.max_attachment_mb * 1024 * 1024)
+
+    def conversation_key(self, chat_id: int | None) -> str:
+        return NO_CHAT if chat_id is None else self.keyring.pseudonym(CHANNEL, str(chat_id))
+
+    # Recording (webhook and long polling).
+
+    async def record(self, data: dict[str, Any]) -> bool:
+        """Store an update durably; False for a redelivery. Safe to answer 200 afterwards."""
+        try:
+            chat_id = chat_of(parse(data))
+        except ValidationError:
+            chat_id = None
+        now = self.hotline.runtime.clock()
+        async with self.hotline.sessions() as session, session.begin():
+            inserted = await Inbox(session, self.keyring).record(
+                CHANNEL, str(data["update_id"]), self.conversation_key(chat_id), data, now
+            )
+        self.wake.set()
+        return inserted
+
+    # Processing.
+
+    async def run(self) -> None:
+        await drain_forever("telegram inbox", self.run_once, self.wake)
+
+    async def run_once(self) -> bool:
+        """Handle the next pending update; False when there is none."""
+        download: _Download | None = None
+        inbox_id: int | None = None
+        try:
+            async with self.hotline.sessions() as session, session.begin():
+                inbox = Inbox(session, self.keyring)
+                row = await inbox.claim(CHANNEL)
+                if row is None:
+                    return False
+                inbox_id = row.id
+                info = self._interpret(inbox.payload(row))
+                download = await self._needs_download(session, row, info)
+                if download is None:
+                    await self._handle(session, row, info)
+                    inbox.done(row, self.hotline.runtime.clock())
+        except Exception as exc:
+            if inbox_id is None:
+                raise
+            await self._failed(inbox_id, exc)
+            return True
+        if download is not None:
+            await self._download(download)
+        self.wake_sender.set()
+        return True
+
+    def _interpret(self, data: dict[str, Any]) -> Interpretation:
+        try:
+            return interpret(parse(data))
+        except ValidationError:
+            return Interpretation("ignore", int(data.get("update_id", 0)))
+
+    async def _failed(self, inbox_id: int, exc: Exception) -> None:
+        log.error("telegram update failed (%s)", type(exc).__name__, exc_info=exc)
+        async with self.hotline.sessions() as session, session.begin():
+            row = await session.get(InboxUpdate, inbox_id)
+            if row is None or row.processed_at is not None:
+                return
+            row.attempts += 1
+            row.last_error = type(exc).__name__
+            if row.attempts >= MAX_ATTEMPTS:
+                Inbox(session, self.keyring).done(row, self.hotline.runtime.clock(), error=row.last_error)
+
+    async def _needs_download(
+        self, session: AsyncSession, row: InboxUpdate, info: Interpretation
+    ) -> _Download | None:
+        if info.media is None or row.last_error == TOO_LARGE:
+            return None
+        if info.media.size is not None and info.media.size > self.max_bytes:
+            return None
+        if await AttachmentStore(session, self.keyring).by_source(f"{CHANNEL}:{row.update_id}"):
+            return None
+        return _Download(row.id, int(row.update_id), row.conversation_key, info.media)
+
+    async def _download(self, job: _Download) -> None:
+        now = self.hotline.runtime.clock()
+        try:
+            file = await self.bot.get_file(job.media.file_id)
+            if file.file_size is not None and file.file_size > self.max_bytes:
+                data = None
+            else:
+                buffer = await self.bot.download_file(file.file_path or "", timeout=60)
+                data = buffer.read() if buffer is not None else b""
+                if len(data) > self.max_bytes:
+                    data = None
+        except (TelegramAPIError, TimeoutError, OSError) as exc:
+            await self._failed(job.inbox_id, exc)
+            return
+        async with self.hotline.sessions() as session, session.begin():
+            if data is None:
+                await session.execute(
+                    update(InboxUpdate).where(InboxUpdate.id == job.inbox_id).values(last_error=TOO_LARGE)
+                )
+                return
+            await AttachmentStore(session, self.keyring).add(
+                source_key=f"{CHANNEL}:{job.update_id}",
+                conversation_key=job.conversation_key,
+                kind=job.media.kind,
+                mime=job.media.mime,
+                data=data,
+                now=now,
+            )
+
+    async def _handle(self, session: AsyncSession, row: InboxUpdate, info: Interpretation) -> None:
+        now = self.hotline.runtime.clock()
+        outbox = Outbox(session, self.keyring)
+        key = row.conversation_key
+        chat_id = info.chat_id
+        if info.action == "reporter" and chat_id is not None:
+            await self._reporter(session, outbox, row, info, now)
+        elif info.action == "officer_link" and chat_id is not None:
+            if info.message_id is not None:
+                await self._remember_message(session, key, info.message_id, now)
+            for message in await self.desk.link(session, info.argument, chat_id, now):
+                await outbox.put(message, now)
+        elif info.action == "officer_ack" and chat_id is not None and info.callback_id:
+            units = await unit_ids(session)
+            text, taken = await self.desk.acknowledge(
+                session, info.argument, chat_id, info.callback_id, now, units
+            )
+            await outbox.put(self._answer_callback(key, info.callback_id, text), now)
+            if taken and info.message_id is not None:
+                await outbox.put(self._remove_keyboard(key, chat_id, info.message_id), now)
+                await outbox.put(self._call(key, "sendMessage", chat_id=chat_id, text=text), now)
+        elif info.action == "edited" and chat_id is not None:
+            text = self.hotline.catalogues.text(self._locale(), N_("telegram.edited"))
+            await outbox.put(self._call(key, "sendMessage", chat_id=chat_id, text=text), now)
+        elif info.action == "leave_group" and chat_id is not None:
+            if info.callback_id:
+                await outbox.put(self._answer_callback(key, info.callback_id), now)
+            text = self.hotline.catalogues.text(self._locale(), N_("telegram.private_only"))
+            await outbox.put(self._call(key, "sendMessage", chat_id=chat_id, text=text), now)
+            await outbox.put(self._call(key, "leaveChat", chat_id=chat_id), now)
+        elif info.action == "leave_channel" and chat_id is not None:
+            await outbox.put(self._call(key, "leaveChat", chat_id=chat_id), now)
+        elif info.action == "blocked":
+            await mark_blocked(session, outbox, key, now)
+
+    async def _reporter(
+        self, session: AsyncSession, outbox: Outbox, row: InboxUpdate, info: Interpretation, now: datetime
+    ) -> None:
+        assert info.chat_id is not None
+        key = row.conversation_key
+        if info.message_id is not None and info.callback_id is None:
+            await self._remember_message(session, key, info.message_id, now)
+        if info.callback_id is not None:
+            await outbox.put(self._answer_callback(key, info.callback_id), now)
+            if info.message_id is not None:
+                await outbox.put(self._remove_keyboard(key, info.chat_id, info.message_id), now)
+        events = list(info.events)
+        if info.media is not None:
+            attachment = await AttachmentStore(session, self.keyring).by_source(f"{CHANNEL}:{row.update_id}")
+            media_event: ev.Event = (
+                ev.Media(info.media.kind, attachment.ref) if attachment else ev.Unsupported(TOO_LARGE)
+            )
+            events.insert(0, media_event)
+        for event in events:
+            handled = await self.hotline.runtime.process(session, Inbound(CHANNEL, str(info.chat_id), event))
+            if handled.wiped:
+                await self._wipe_chat(session, outbox, key, info.chat_id, now, handled.replies)
+            for params in send_message_calls(info.chat_id, handled.replies):
+                await outbox.put(Outgoing(CHANNEL, key, "sendMessage", params), now)
+
+    async def _wipe_chat(
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        key: str,
+        chat_id: int,
+        now: datetime,
+        replies: list[Reply],
+    ) -> None:
+        """``/hapus``: delete what Telegram still allows (48 hours), say what could not be deleted."""
+        rows = (
+            await session.scalars(select(ChannelMessage).where(ChannelMessage.conversation_key == key))
+        ).all()
+        too_old = 0
+        for message in rows:
+            if now - message.at < DELETABLE_FOR:
+                await outbox.put(
+                    self._call(key, "deleteMessage", chat_id=chat_id, message_id=message.message_id), now
+                )
+            else:
+                too_old += 1
+        await session.execute(delete(ChannelMessage).where(ChannelMessage.conversation_key == key))
+        if too_old:
+            text = self.hotline.catalogues.text(self._locale(), N_("telegram.wipe_partial"), count=too_old)
+            replies.insert(0, Reply(text))
+
+    async def _remember_message(
+        self, session: AsyncSession, key: str, message_id: int, now: datetime
+    ) -> None:
+        values = {"conversation_key": key, "message_id": message_id, "at": now}
+        await insert_ignore(session, ChannelMessage, values, ["conversation_key", "message_id"])
+
+    def _locale(self) -> str:
+        return self.hotline.settings.deployment.hotline.default_locale
+
+    @staticmethod
+    def _call(destination: str, method: str, **params: Any) -> Outgoing:
+        return Outgoing(CHANNEL, destination, method, params)
+
+    def _answer_callback(self, destination: str, callback_id: str, text: str | None = None) -> Outgoing:
+        """Always answered, so the reporter's button stops spinning (Bot API requirement)."""
+        params: dict[str, Any] = {"callback_query_id": callback_id}
+        if text:
+            params["text"] = text
+        return self._call(destination, "answerCallbackQuery", **params)
+
+    def _remove_keyboard(self, destination: str, chat_id: int, message_id: int) -> Outgoing:
+        return self._call(
+            destination,
+            "editMessageReplyMarkup",
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup={"inline_keyboard": []},
+        )
+
+
+async def mark_blocked(session: AsyncSession, outbox: Outbox, destination: str, now: datetime) -> None:
+    """The reporter blocked the bot: stop delivery, and say so on their cases."""
+    await outbox.drop_destination(destination, now, "blocked")
+    addresses = (
+        await session.scalars(
+            select(DeliveryAddress).where(
+                DeliveryAddress.conversation_key == destination,
+                DeliveryAddress.channel == CHANNEL,
+                DeliveryAddress.blocked_at.is_(None),
+            )
+        )
+    ).all()
+    for address in addresses:
+        address.blocked_at = now
+        session.add(
+            CaseEvent(
+                report_id=address.report_id, at=now, kind="reporter_blocked", detail={"channel": CHANNEL}
+            )
+        )
+    await session.flush()

@@ -1,0 +1,164 @@
+"""What a Telegram update means for us, decided without I/O.
+
+aiogram's types validate the Bot API JSON; this module turns an update into one ``Interpretation``:
+a reporter event for the flow, an officer action, or a chat to leave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aiogram.types import Message, Update
+
+from flows import inbound as ev
+
+PRIVATE = "private"
+QUESTION_PREFIX = "q"
+ACK_PREFIX = "ack"
+OFFICER_LINK_COMMAND = "/petugas"
+
+Action = Literal[
+    "reporter",
+    "officer_link",
+    "officer_ack",
+    "edited",
+    "leave_group",
+    "leave_channel",
+    "blocked",
+    "ignore",
+]
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    kind: ev.MediaKind
+    file_id: str
+    file_unique_id: str
+    size: int | None
+    mime: str
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    action: Action
+    update_id: int
+    chat_id: int | None = None
+    message_id: int | None = None
+    events: list[ev.Event] = field(default_factory=list)
+    media: MediaRef | None = None
+    callback_id: str | None = None
+    argument: str = ""
+    """The link code of ``/petugas KODE``, or the report id of an "ack" button."""
+
+
+def parse(data: dict[str, Any]) -> Update:
+    return Update.model_validate(data)
+
+
+def chat_of(update: Update) -> int | None:
+    if update.message:
+        return update.message.chat.id
+    if update.edited_message:
+        return update.edited_message.chat.id
+    if update.callback_query:
+        message = update.callback_query.message
+        return message.chat.id if message else update.callback_query.from_user.id
+    if update.my_chat_member:
+        return update.my_chat_member.chat.id
+    if update.channel_post:
+        return update.channel_post.chat.id
+    return None
+
+
+def question_data(state: str | None, option: str) -> str:
+    """Callback data of an option button: within Telegram's 64 bytes by construction."""
+    data = f"{QUESTION_PREFIX}|{state or ''}|{option}"
+    if len(data.encode()) > 64:
+        raise ValueError(f"callback data over 64 bytes for option {option!r}")
+    return data
+
+
+def interpret(update: Update) -> Interpretation:
+    uid = update.update_id
+    if update.message:
+        return _message(uid, update.message)
+    if update.edited_message:
+        chat = update.edited_message.chat
+        action: Action = "edited" if chat.type == PRIVATE else "leave_group"
+        return Interpretation(action, uid, chat_id=chat.id)
+    if update.callback_query:
+        return _callback(uid, update)
+    if update.my_chat_member:
+        member = update.my_chat_member
+        if member.chat.type == PRIVATE:
+            blocked = member.new_chat_member.status == "kicked"
+            return Interpretation("blocked" if blocked else "ignore", uid, chat_id=member.chat.id)
+        joined = member.new_chat_member.status in {"member", "administrator"}
+        if member.chat.type == "channel":
+            return Interpretation("leave_channel" if joined else "ignore", uid, chat_id=member.chat.id)
+        return Interpretation("leave_group" if joined else "ignore", uid, chat_id=member.chat.id)
+    if update.channel_post:
+        return Interpretation("leave_channel", uid, chat_id=update.channel_post.chat.id)
+    return Interpretation("ignore", uid)
+
+
+def _callback(uid: int, update: Update) -> Interpretation:
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    chat_id = message.chat.id if message else query.from_user.id
+    message_id = message.message_id if message else None
+    parts = (query.data or "").split("|")
+    common = {"chat_id": chat_id, "message_id": message_id, "callback_id": query.id}
+    if message is not None and message.chat.type != PRIVATE:
+        return Interpretation("leave_group", uid, **common)
+    if len(parts) == 2 and parts[0] == ACK_PREFIX:
+        return Interpretation("officer_ack", uid, argument=parts[1], **common)
+    if len(parts) == 3 and parts[0] == QUESTION_PREFIX:
+        event = ev.Choice(parts[2], asked_in=parts[1] or None)
+        return Interpretation("reporter", uid, events=[event], **common)
+    return Interpretation("reporter", uid, events=[ev.Choice("", asked_in="?")], **common)
+
+
+def _message(uid: int, message: Message) -> Interpretation:
+    chat = message.chat
+    if chat.type == "channel":
+        return Interpretation("leave_channel", uid, chat_id=chat.id)
+    if chat.type != PRIVATE:
+        return Interpretation("leave_group", uid, chat_id=chat.id)
+    base = {"chat_id": chat.id, "message_id": message.message_id}
+    text = message.text
+    if text is not None:
+        head, _, rest = text.strip().partition(" ")
+        if head.split("@", 1)[0].casefold() == OFFICER_LINK_COMMAND:
+            return Interpretation("officer_link", uid, argument=rest.strip(), **base)
+        return Interpretation("reporter", uid, events=[ev.Text(text)], **base)
+    location = message.location or (message.venue.location if message.venue else None)
+    if location is not None:
+        event = ev.Location(location.latitude, location.longitude)
+        return Interpretation("reporter", uid, events=[event], **base)
+    media = _media(message)
+    if media is not None:
+        caption = [ev.Text(message.caption)] if message.caption else []
+        return Interpretation("reporter", uid, media=media, events=caption, **base)
+    kind = message.content_type if isinstance(message.content_type, str) else "unknown"
+    return Interpretation("reporter", uid, events=[ev.Unsupported(str(kind))], **base)
+
+
+def _media(message: Message) -> MediaRef | None:
+    if message.photo:
+        best = max(message.photo, key=lambda p: p.width * p.height)
+        return MediaRef("photo", best.file_id, best.file_unique_id, best.file_size, "image/jpeg")
+    candidates: list[tuple[ev.MediaKind, Any, str]] = [
+        ("voice", message.voice, "audio/ogg"),
+        ("audio", message.audio, "audio/mpeg"),
+        ("video", message.video, "video/mp4"),
+        ("video", message.video_note, "video/mp4"),
+        ("document", message.document, "application/octet-stream"),
+    ]
+    for kind, item, default_mime in candidates:
+        if item is not None:
+            mime = getattr(item, "mime_type", None) or default_mime
+            return MediaRef(kind, item.file_id, item.file_unique_id, item.file_size, mime)
+    return None

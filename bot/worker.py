@@ -1,0 +1,30 @@
+"""A background worker loop: drain what is due, then sleep until woken or a short timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+async def drain_forever(
+    name: str,
+    run_once: Callable[[], Awaitable[bool]],
+    wake: asyncio.Event,
+    idle_seconds: Callable[[], Awaitable[float]] | None = None,
+) -> None:
+    """Call ``run_once`` until it finds nothing, then wait; errors are logged, never fatal."""
+    while True:
+        try:
+            while await run_once():
+                pass
+        except Exception:
+            log.exception("%s: round failed; retrying", name)
+            await asyncio.sleep(1.0)
+        wake.clear()
+        timeout = await idle_seconds() if idle_seconds else 1.0
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=timeout)
