@@ -18,7 +18,7 @@ from flows.keys import CHILD_VARIANTS
 from flows.machine import fire
 from flows.outbound import Option, Outcome, Reply
 from flows.report import ReportDraft
-from flows.understanding import has_words, match_label
+from flows.understanding import ALIASES, has_words, match_label
 
 if TYPE_CHECKING:
     from flows.prompts import Prompts
@@ -90,7 +90,8 @@ class Turn:
                 return None
             return event.option if any(o.id == event.option for o in options) else None
         if isinstance(event, ev.Text):
-            picked = match_label(event.text, options, [(o.label, o.id) for o in options])
+            labels = [(o.label, o.id, *ALIASES.get(o.id, ())) for o in options]
+            picked = match_label(event.text, options, labels)
             return picked.id if picked else None
         return None
 

@@ -37,6 +37,22 @@ SLASH_ALIASES: dict[str, str] = {
     "hapus": "hapus",
 }
 
+ALIASES: dict[str, tuple[str, ...]] = {
+    "yes": ("ya", "iya", "y", "yes", "benar", "betul", "ok", "oke"),
+    "no": ("tidak", "tdk", "nggak", "enggak", "gak", "ga", "no", "n", "bukan"),
+    "unknown": ("tidak tahu", "tdk tahu", "gak tahu", "nggak tahu", "entah", "don't know", "unknown"),
+    "agree": ("setuju", "ya", "iya", "yes", "ok", "oke", "agree"),
+    "decline": ("tidak", "tidak setuju", "no", "disagree"),
+    "other": ("bukan", "tidak", "no", "lain", "yang lain"),
+    "done": ("selesai", "sudah", "cukup", "done", "finished"),
+    "skip": ("lewati", "lewat", "skip", "tidak tahu", "tidak ada"),
+    "anonymous": ("anonim", "rahasia", "tanpa nama", "anonymous"),
+    "submit": ("kirim", "send", "submit"),
+    "male": ("laki", "laki-laki", "cowok", "pria", "boy", "male"),
+    "female": ("perempuan", "cewek", "wanita", "girl", "female"),
+}
+"""Words people type for common options, recognised but never shown (labels come from locales)."""
+
 _NUMBER_WORDS = {
     "nol": 0,
     "satu": 1,

@@ -384,3 +384,26 @@ def test_hapus_wipes_the_conversation(chat: Chat, catalogues) -> None:
     chat.take_effect(WipeConversation)
     assert chat.state == "menu" and chat.answers == {}
     assert catalogues.text("id", "wipe.done") in chat.text
+
+
+@pytest.mark.parametrize(
+    ("state", "typed", "answer_key", "expected"),
+    [
+        ("danger", "ya", "danger", "yes"),
+        ("danger", "tidak", "danger", "no"),
+        ("danger", "tidak tahu", "danger", "unknown"),
+        ("sex", "cewek", "sex", "female"),
+        ("contact", "anonim", "contact", "anonymous"),
+    ],
+)
+def test_everyday_words_answer_the_options(chat: Chat, state, typed, answer_key, expected) -> None:
+    chat.reach(state)
+    chat.send(typed)
+    assert chat.answers[answer_key] == expected
+
+
+def test_ya_confirms_a_suggested_category(chat: Chat) -> None:
+    chat.reach("category")
+    chat.send("anak saya dipukul ayah tirinya")
+    chat.send("ya")
+    assert chat.answers["category"] == "fisik" and chat.state == "danger"

@@ -119,7 +119,7 @@ class TelegramSender:
             elif outcome == "retry":
                 outbox.retry(row, now, error, after)
             elif outcome == "blocked":
-                outbox.dead(row, now, error)
                 await mark_blocked(session, outbox, row.destination, now)
+                outbox.dead(row, now, error)
             else:
                 outbox.dead(row, now, error)

@@ -1,0 +1,312 @@
+"""A local stand-in for the Telegram Bot API, and builders of real Bot API update JSON.
+
+It answers the methods the hotline calls the way Telegram does (``{"ok": true, "result": ...}``),
+records every call it answered, serves files for ``getFile`` downloads, and can be told to fail
+for one chat: 429 with ``retry_after``, 5xx, a timeout (no answer in time) or 403 (bot blocked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-token_for-the-stand-in"
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "PKSAI", "username": "pksai_test_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+    result: Any = None
+
+
+@dataclass
+class FakeBotAPI:
+    files: dict[str, bytes] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """chat_id → list of "429:<seconds>", "500", "timeout", "403" to answer in turn."""
+    attempts: list[Call] = field(default_factory=list)
+    hang_seconds: float = 3.0
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _runner: web.AppRunner | None = None
+    url: str = ""
+
+    async def start(self) -> FakeBotAPI:
+        app = web.Application()
+        app.router.add_post(f"/bot{TOKEN}/{{method}}", self._method)
+        app.router.add_get(f"/file/bot{TOKEN}/{{path:.*}}", self._file)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _method(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            try:
+                params[key] = json.loads(str(value))
+            except ValueError:
+                params[key] = str(value)
+        call = Call(method, params, time.monotonic())
+        self.attempts.append(call)
+        chat = str(params.get("chat_id", ""))
+        if self.failures.get(chat):
+            failure = self.failures[chat].pop(0)
+            if failure == "timeout":
+                await asyncio.sleep(self.hang_seconds)
+                return web.json_response({"ok": False, "error_code": 504, "description": "late"})
+            if failure.startswith("429"):
+                seconds = int(failure.split(":")[1])
+                body = {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {seconds}",
+                    "parameters": {"retry_after": seconds},
+                }
+                return web.json_response(body, status=429)
+            if failure == "403":
+                body = {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
+                return web.json_response(body, status=403)
+            body = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+            return web.json_response(body, status=500)
+        call.result = self._result(method, params)
+        self.calls.append(call)
+        return web.json_response({"ok": True, "result": call.result})
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "sendMessage":
+            return {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        if method == "getFile":
+            file_id = params["file_id"]
+            return {
+                "file_id": file_id,
+                "file_unique_id": "u-" + file_id,
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": f"media/{file_id}",
+            }
+        if method == "getMe":
+            return BOT_USER
+        return True
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].removeprefix("media/")
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    # Reading what the bot did.
+
+    def to_chat(self, chat_id: int, method: str | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if str(c.params.get("chat_id", "")) == str(chat_id) and (method is None or c.method == method)
+        ]
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [c.params["text"] for c in self.to_chat(chat_id, "sendMessage")]
+
+    def last_keyboard(self, chat_id: int) -> list[dict[str, str]]:
+        return self.keyboard_message(chat_id)[1]
+
+    def keyboard_message(self, chat_id: int) -> tuple[int, list[dict[str, str]]]:
+        """The newest message to the chat that carries buttons: (message id, buttons)."""
+        for call in reversed(self.to_chat(chat_id, "sendMessage")):
+            markup = call.params.get("reply_markup")
+            if markup and markup.get("inline_keyboard"):
+                return call.result["message_id"], [row[0] for row in markup["inline_keyboard"]]
+        return 0, []
+
+    async def wait_for(self, predicate: Any, within: float = 15.0, what: str = "") -> Any:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            result = predicate()
+            if result:
+                return result
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what or predicate}")
+
+    async def wait_texts(self, chat_id: int, count: int, within: float = 15.0) -> list[str]:
+        """Wait until the chat has received ``count`` messages in all; returns the new ones too."""
+        await self.wait_for(
+            lambda: len(self.texts(chat_id)) >= count, within, f"{count} messages to {chat_id}"
+        )
+        await asyncio.sleep(0.2)
+        return self.texts(chat_id)
+
+
+class Updates:
+    """Real Bot API update JSON, with increasing update ids."""
+
+    def __init__(self, start: int = 700_000_000):
+        self._ids = itertools.count(start)
+        self._message_ids = itertools.count(1)
+
+    def _user(self, chat_id: int) -> dict[str, Any]:
+        return {"id": chat_id, "is_bot": False, "first_name": "Pelapor", "language_code": "id"}
+
+    def _private(self, chat_id: int) -> dict[str, Any]:
+        return {"id": chat_id, "type": "private", "first_name": "Pelapor"}
+
+    def message(self, chat_id: int, **content: Any) -> dict[str, Any]:
+        return {
+            "update_id": next(self._ids),
+            "message": {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": self._private(chat_id),
+                "from": self._user(chat_id),
+                **content,
+            },
+        }
+
+    def text(self, chat_id: int, text: str) -> dict[str, Any]:
+        entities = (
+            [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+            if text.startswith("/")
+            else []
+        )
+        return self.message(chat_id, text=text, **({"entities": entities} if entities else {}))
+
+    def callback(self, chat_id: int, data: str, message_id: int = 1) -> dict[str, Any]:
+        return {
+            "update_id": next(self._ids),
+            "callback_query": {
+                "id": f"cb-{next(self._ids)}",
+                "from": self._user(chat_id),
+                "chat_instance": "ci-1",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": self._private(chat_id),
+                    "from": BOT_USER,
+                    "text": "...",
+                },
+            },
+        }
+
+    def location(self, chat_id: int, lat: float, lon: float) -> dict[str, Any]:
+        return self.message(chat_id, location={"latitude": lat, "longitude": lon})
+
+    def photo(self, chat_id: int, file_id: str, size: int) -> dict[str, Any]:
+        sizes = [
+            {
+                "file_id": file_id + "-small",
+                "file_unique_id": "s" + file_id,
+                "width": 90,
+                "height": 90,
+                "file_size": 900,
+            },
+            {
+                "file_id": file_id,
+                "file_unique_id": "u" + file_id,
+                "width": 800,
+                "height": 600,
+                "file_size": size,
+            },
+        ]
+        return self.message(chat_id, photo=sizes)
+
+    def voice(self, chat_id: int, file_id: str, size: int) -> dict[str, Any]:
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": "u" + file_id,
+            "duration": 4,
+            "mime_type": "audio/ogg",
+            "file_size": size,
+        }
+        return self.message(chat_id, voice=voice)
+
+    def sticker(self, chat_id: int) -> dict[str, Any]:
+        sticker = {
+            "file_id": "stk",
+            "file_unique_id": "ustk",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+        return self.message(chat_id, sticker=sticker)
+
+    def edited(self, chat_id: int, text: str) -> dict[str, Any]:
+        return {
+            "update_id": next(self._ids),
+            "edited_message": {
+                "message_id": 1,
+                "date": int(time.time()) - 60,
+                "edit_date": int(time.time()),
+                "chat": self._private(chat_id),
+                "from": self._user(chat_id),
+                "text": text,
+            },
+        }
+
+    def group_message(self, group_id: int, user_id: int, text: str) -> dict[str, Any]:
+        return {
+            "update_id": next(self._ids),
+            "message": {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": group_id, "type": "group", "title": "Grup RT 05"},
+                "from": self._user(user_id),
+                "text": text,
+            },
+        }
+
+    def channel_post(self, channel_id: int) -> dict[str, Any]:
+        return {
+            "update_id": next(self._ids),
+            "channel_post": {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": channel_id, "type": "channel", "title": "Kanal"},
+                "text": "pengumuman",
+            },
+        }
+
+    def my_chat_member(self, chat: dict[str, Any], user_id: int, old: str, new: str) -> dict[str, Any]:
+        return {
+            "update_id": next(self._ids),
+            "my_chat_member": {
+                "chat": chat,
+                "from": self._user(user_id),
+                "date": int(time.time()),
+                "old_chat_member": {"status": old, "user": BOT_USER},
+                "new_chat_member": {
+                    "status": new,
+                    "user": BOT_USER,
+                    **({"until_date": 0} if new == "kicked" else {}),
+                },
+            },
+        }

@@ -1,0 +1,119 @@
+"""A real ``hotline serve`` process wired to the Bot API stand-in, for end-to-end Telegram tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sqlite3
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.botapi import TOKEN, FakeBotAPI, Updates
+
+HOTLINE = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "hotline")
+SECRET = "webhook-secret_for-tests-123"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Harness:
+    api: FakeBotAPI
+    folder: Path
+    updates: Updates = field(default_factory=Updates)
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def database(self) -> Path:
+        return self.folder / "hotline.db"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+        env.update(
+            {
+                "HOTLINE_DATABASE_URL": f"sqlite+aiosqlite:///{self.database}",
+                "HOTLINE_SECRET_KEY_FILE": str(self.folder / "hotline.secret"),
+                "HOTLINE_TELEGRAM_TOKEN": TOKEN,
+                "HOTLINE_TELEGRAM_API_URL": self.api.url,
+                "HOTLINE_TELEGRAM_WEBHOOK_SECRET": SECRET,
+                "HOTLINE_TELEGRAM_TIMEOUT": "1",
+                "HOTLINE_OUTBOX_BACKOFF_BASE": "0.2",
+                "HOTLINE_PUBLIC_URL": "https://hotline.example.test",
+                "HOTLINE_PORT": str(self.port),
+                **self.extra_env,
+            }
+        )
+        return env
+
+    def _spawn(self) -> None:
+        self.port = self.port or free_port()
+        log = (self.folder / "serve.log").open("ab")
+        self.process = subprocess.Popen(
+            [HOTLINE, "serve"], env=self.env(), cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    async def start(self) -> Harness:
+        self._spawn()
+        assert self.process is not None
+        deadline = time.monotonic() + 30
+        async with httpx.AsyncClient() as client:
+            while True:
+                try:
+                    if (await client.get(self.base + "/healthz", timeout=1)).status_code == 200:
+                        return self
+                except httpx.TransportError:
+                    pass
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("serve did not start:\n" + (self.folder / "serve.log").read_text())
+                await asyncio.sleep(0.1)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
+        headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with httpx.AsyncClient() as client:
+            return await client.post(
+                self.base + "/webhook/telegram", json=update, headers=headers, timeout=10
+            )
+
+    async def send(self, update: dict[str, Any]) -> None:
+        response = await self.post(update)
+        assert response.status_code == 200, response.text
+
+    def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.database, timeout=10) as connection:
+            return connection.execute(sql, args).fetchall()
+
+    def hotline(self, *args: str) -> str:
+        result = subprocess.run(
+            [HOTLINE, *args], env=self.env(), cwd=self.folder, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
