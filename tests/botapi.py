@@ -37,6 +37,8 @@ class FakeBotAPI:
     """chat_id → list of "429:<seconds>", "500", "timeout", "403" to answer in turn."""
     attempts: list[Call] = field(default_factory=list)
     hang_seconds: float = 3.0
+    pending_updates: list[dict[str, Any]] = field(default_factory=list)
+    """Served by ``getUpdates`` (long polling), each once."""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     url: str = ""
@@ -92,6 +94,8 @@ class FakeBotAPI:
                 return web.json_response(body, status=403)
             body = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
             return web.json_response(body, status=500)
+        if method == "getUpdates":
+            await self._long_poll(params)
         call.result = self._result(method, params)
         self.calls.append(call)
         return web.json_response({"ok": True, "result": call.result})
@@ -115,7 +119,19 @@ class FakeBotAPI:
             }
         if method == "getMe":
             return BOT_USER
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            served = [u for u in self.pending_updates if u["update_id"] >= offset]
+            self.pending_updates = served
+            return served
         return True
+
+    async def _long_poll(self, params: dict[str, Any]) -> None:
+        offset = int(params.get("offset") or 0)
+        for _ in range(10):
+            if any(u["update_id"] >= offset for u in self.pending_updates):
+                return
+            await asyncio.sleep(0.05)
 
     async def _file(self, request: web.Request) -> web.Response:
         file_id = request.match_info["path"].removeprefix("media/")

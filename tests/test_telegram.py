@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.botapi import FakeBotAPI
-from tests.telegram_harness import Harness
+from tests.telegram_harness import HOTLINE, Harness
 
 pytestmark = pytest.mark.slow
 
@@ -417,3 +417,48 @@ async def test_killing_the_server_between_updates_loses_nothing(api: FakeBotAPI,
         assert state == [("age",)]
     finally:
         harness.stop()
+
+
+async def test_a_photo_over_the_size_limit_is_refused_kindly(server: Harness) -> None:
+    chat = 7004
+    await say(server, chat, "/start", "Apa yang ingin")
+    for option, expect in [*BUTTON_PATH, ("skip", "Ceritakan")]:
+        await press(server, chat, option, expect)
+    await server.send(server.updates.photo(chat, "huge-7004", 30 * 1024 * 1024))
+    await server.api.wait_for(lambda: any("terlalu besar" in t for t in server.api.texts(chat)))
+    assert not [c for c in server.api.calls if c.params.get("file_id") == "huge-7004"]
+
+
+async def test_logs_hold_no_message_text_or_token(server: Harness) -> None:
+    log = (server.folder / "serve.log").read_text()
+    assert "PKSAI Kota Pekalongan" in log, "the log is the server's"
+    for secret in ("123456:TEST-token", "webhook-secret_for-tests", "dipukul ayah tirinya", "0812 1111 2222"):
+        assert secret not in log
+
+
+async def test_long_polling_feeds_the_same_inbox(api: FakeBotAPI, tmp_path: Path) -> None:
+    harness = Harness(api, tmp_path)
+    harness.port = 1
+    env = harness.env()
+    process = await asyncio.create_subprocess_exec(
+        HOTLINE,
+        "telegram-poll",
+        env=env,
+        cwd=str(tmp_path),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    chat = 7005
+    try:
+        await api.wait_for(
+            lambda: [c for c in api.calls if c.method == "deleteWebhook"], what="deleteWebhook"
+        )
+        api.pending_updates.append(harness.updates.text(chat, "/start"))
+        await api.wait_for(lambda: api.texts(chat), within=20, what="a reply by polling")
+        assert "Apa yang ingin Anda lakukan?" in api.texts(chat)[0]
+        api.pending_updates.append(harness.updates.text(chat, "1"))
+        await api.wait_for(lambda: len(api.texts(chat)) >= 2, within=20)
+        assert "Apakah Anda setuju?" in api.texts(chat)[1]
+    finally:
+        process.terminate()
+        await process.wait()

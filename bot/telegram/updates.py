@@ -142,8 +142,8 @@ def _message(uid: int, message: Message) -> Interpretation:
     if media is not None:
         caption = [ev.Text(message.caption)] if message.caption else []
         return Interpretation("reporter", uid, media=media, events=caption, **base)
-    kind = message.content_type if isinstance(message.content_type, str) else "unknown"
-    return Interpretation("reporter", uid, events=[ev.Unsupported(str(kind))], **base)
+    kind = str(getattr(message.content_type, "value", message.content_type) or "unknown")
+    return Interpretation("reporter", uid, events=[ev.Unsupported(kind)], **base)
 
 
 def _media(message: Message) -> MediaRef | None:

@@ -1,0 +1,64 @@
+"""The Telegram inbox with two workers racing (SQLite and PostgreSQL): each chat in order, once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.hotline import Hotline
+from bot.telegram.officers import OfficerDesk
+from bot.telegram.processor import TelegramProcessor
+from storage.conversations import ConversationStore
+from storage.models import InboxUpdate, OutboxMessage
+from tests.botapi import Updates
+from tests.conftest import make_settings
+
+ANSWERS = ["/start", "1", "1", "2", "1", "2"]
+"""menu → report → agree → parent → fisik → no danger: ends at the age question only in order."""
+
+
+async def worker(hotline: Hotline) -> TelegramProcessor:
+    desk = OfficerDesk(hotline.settings, hotline.catalogues)
+    return TelegramProcessor(hotline, bot=None, desk=desk, wake_sender=asyncio.Event())  # type: ignore[arg-type]
+
+
+async def drain(processor: TelegramProcessor) -> None:
+    busy = True
+    while busy:
+        busy = await processor.run_once()
+
+
+async def test_two_workers_keep_each_chat_in_order(database_url: str, tmp_path: Path, clock) -> None:
+    first = Hotline.build(make_settings(database_url, tmp_path), clock=clock)
+    second = Hotline.build(make_settings(database_url, tmp_path), clock=clock)
+    await first.start()
+    await second.start()
+    try:
+        workers = [await worker(first), await worker(second)]
+        updates = Updates()
+        chats = [8101, 8102, 8103, 8104]
+        for chat in chats:  # one chat's updates back to back: the hardest case for ordering
+            for answer in ANSWERS:
+                assert await workers[0].record(updates.text(chat, answer))
+        duplicate = updates.text(chats[0], "kembali")
+        assert await workers[0].record(duplicate)
+        assert not await workers[1].record(duplicate), "a redelivery is dropped by the unique key"
+        await asyncio.gather(drain(workers[0]), drain(workers[1]))
+        async with first.sessions() as session:
+            pending = await session.scalar(
+                select(func.count()).select_from(InboxUpdate).where(InboxUpdate.processed_at.is_(None))
+            )
+            assert pending == 0
+            store = ConversationStore(session, first.settings.keyring)
+            for chat in chats:
+                _row, conv = await store.load("telegram", str(chat), clock())
+                expected_state = "danger" if chat == chats[0] else "age"
+                assert conv.state == expected_state, chat
+                assert (conv.answers["role"], conv.answers["category"]) == ("parent", "fisik")
+            replies = await session.scalar(select(func.count()).select_from(OutboxMessage))
+            assert replies == len(chats) * len(ANSWERS) + 1, "one reply per update, none twice"
+    finally:
+        await first.close()
+        await second.close()
