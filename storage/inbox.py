@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.crypto import Keyring
 from storage.models import InboxUpdate
+from storage.queueing import next_in_line
 from storage.upsert import insert_ignore
 
 MAX_ATTEMPTS = 5
@@ -47,25 +47,11 @@ class Inbox:
 
     async def claim(self, channel: str) -> InboxUpdate | None:
         """The next update that may be processed now, locked for this transaction."""
-        older = aliased(InboxUpdate)
-        earlier_pending = exists().where(
-            and_(
-                older.conversation_key == InboxUpdate.conversation_key,
-                older.channel == InboxUpdate.channel,
-                older.processed_at.is_(None),
-                older.id < InboxUpdate.id,
-            )
-        )
-        statement = (
-            select(InboxUpdate)
-            .where(
-                InboxUpdate.channel == channel,
-                InboxUpdate.processed_at.is_(None),
-                ~earlier_pending,
-            )
-            .order_by(InboxUpdate.id)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=InboxUpdate)
+        statement = next_in_line(
+            InboxUpdate,
+            ("channel", "conversation_key"),
+            lambda row: row.processed_at.is_(None),
+            InboxUpdate.channel == channel,
         )
         return await self.session.scalar(statement)
 

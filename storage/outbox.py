@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.crypto import Keyring
 from storage.models import OutboxMessage
+from storage.queueing import next_in_line
 
 MAX_ATTEMPTS = 12
 BACKOFF_CAP = timedelta(minutes=30)
@@ -68,28 +68,12 @@ class Outbox:
         return row
 
     async def claim(self, channel: str, now: datetime) -> OutboxMessage | None:
-        older = aliased(OutboxMessage)
-        earlier_unsent = exists().where(
-            and_(
-                older.destination == OutboxMessage.destination,
-                older.channel == OutboxMessage.channel,
-                older.sent_at.is_(None),
-                older.dead_at.is_(None),
-                older.id < OutboxMessage.id,
-            )
-        )
-        statement = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.channel == channel,
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.dead_at.is_(None),
-                OutboxMessage.not_before <= now,
-                ~earlier_unsent,
-            )
-            .order_by(OutboxMessage.id)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=OutboxMessage)
+        statement = next_in_line(
+            OutboxMessage,
+            ("channel", "destination"),
+            lambda row: and_(row.sent_at.is_(None), row.dead_at.is_(None)),
+            OutboxMessage.channel == channel,
+            OutboxMessage.not_before <= now,
         )
         return await self.session.scalar(statement)
 
