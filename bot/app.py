@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from asgi_csrf import asgi_csrf
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -18,7 +19,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
+from admin.web import Console
 from bot.hotline import Hotline
 from bot.runtime import idle_sweep_interval
 from bot.telegram.webhook import telegram_webhook
@@ -94,11 +97,13 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
                 await telegram.stop()
             await hotline.close()
 
+    console = Console(hotline)
     app = Starlette(
         routes=[
             Route("/", landing),
             Route("/healthz", healthz),
             Route("/webhook/telegram", telegram_webhook, methods=["POST"]),
+            *console.routes(),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         lifespan=lifespan,
@@ -106,6 +111,20 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
     app.state.hotline = hotline
     app.state.telegram = None
     return app
+
+
+def with_csrf(app: Starlette, hotline: Hotline) -> ASGIApp:
+    """Every state-changing console request carries the signed double-submit token (asgi-csrf);
+    webhooks are authenticated by their own secrets instead."""
+    return asgi_csrf(
+        app,
+        signing_secret=hotline.settings.keyring.pseudonym("console", "csrf"),
+        always_protect={"/admin/login", "/admin/logout"},
+        skip_if_scope=lambda scope: not scope.get("path", "").startswith("/admin"),
+        cookie_path="/admin",
+        cookie_secure=True,
+        cookie_samesite="Strict",
+    )
 
 
 def _number_link(number: str, kind: str, region: str) -> str:

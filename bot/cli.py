@@ -58,12 +58,14 @@ def serve(host: str, port: int) -> None:
     """Run the whole service (web, webhooks, background work)."""
     import uvicorn
 
-    from bot.app import create_app
+    from bot.app import create_app, with_csrf
 
     settings = Settings()
     settings.deployment  # noqa: B018 - fail fast on a broken deployment file
     click.echo(f"{settings.deployment.hotline.name}: http://{host}:{port}/")
-    uvicorn.run(create_app(Hotline.build(settings)), host=host, port=port, log_level="info")
+    hotline = Hotline.build(settings)
+    app = with_csrf(create_app(hotline), hotline)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
 
 
 @main.command()

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     outbox_backoff_base: float = Field(default=2.0, gt=0)
     """Seconds of the first retry delay; it doubles per attempt (with jitter), up to 30 minutes."""
     max_attachment_mb: float = Field(default=20.0, gt=0, le=50)
+    console_poll_seconds: float = Field(default=15.0, gt=0)
     whatsapp_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None

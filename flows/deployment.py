@@ -120,6 +120,23 @@ class OutreachSource(_Strict):
     label: Name
 
 
+class Service(_Strict):
+    """A service of the referral directory (rujukan): school office, civil registry, police PPA..."""
+
+    code: Code
+    name: Name
+    kind: Literal[
+        "pendidikan", "kependudukan", "kepolisian", "perlindungan", "kesehatan", "pengasuhan", "sosial"
+    ]
+
+
+class Labelled(_Strict):
+    """A code with its wording in both languages (case outcomes, canned replies)."""
+
+    code: Code
+    label: Localised
+
+
 class HotlineSection(_Strict):
     name: Name
     default_unit: Code
@@ -156,6 +173,9 @@ class Deployment(_Strict):
     units: list[Unit] = Field(min_length=1)
     categories: list[Category] = Field(min_length=2)
     outreach: list[OutreachSource] = []
+    services: list[Service] = []
+    outcomes: list[Labelled] = Field(default_factory=list)
+    canned_replies: list[Labelled] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Deployment:
@@ -163,6 +183,9 @@ class Deployment(_Strict):
         _require_unique("units", unit_codes)
         _require_unique("categories", [c.code for c in self.categories])
         _require_unique("outreach", [o.code for o in self.outreach])
+        _require_unique("services", [s.code for s in self.services])
+        _require_unique("outcomes", [o.code for o in self.outcomes])
+        _require_unique("canned_replies", [c.code for c in self.canned_replies])
         _require_unique("units.regions", [r.code for u in self.units for r in u.regions])
         _require_unique("units.regions (name)", [r.name.casefold() for u in self.units for r in u.regions])
         if self.hotline.default_unit not in unit_codes:

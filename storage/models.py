@@ -112,6 +112,11 @@ class Officer(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    locale: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
+    totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The TOTP secret, sealed; set once two-factor sign-in is confirmed."""
 
 
 class Report(Base):
@@ -310,3 +315,33 @@ class LinkCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A signed-in console session, kept server-side so it can be revoked; the cookie holds a
+    random token whose SHA-256 is stored here."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    pending_totp: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Password accepted, second factor not yet: the session opens nothing but the TOTP page."""
+
+
+class Referral(Base):
+    """A referral of a case to a service of the deployment's directory, with its own status."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    service: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

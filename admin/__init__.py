@@ -1,0 +1,1 @@
+"""The duty officers' console: server-rendered pages at /admin (Starlette + Jinja2)."""

@@ -1,0 +1,341 @@
+"""A case as officers see and work it: the page's data, and every action on it.
+
+Each action checks its own permission, changes the case, writes the timeline and the audit trail;
+the views only translate HTTP to these calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin.access import can_assign, can_read_content, can_view
+from admin.sla import CLOSED, Deadline, deadline
+from bot.replies import ReplyRefused, reply_to_reporter
+from flows.deployment import Deployment
+from flows.i18n import Catalogues
+from storage import audit
+from storage.attachments import AttachmentStore
+from storage.cases import acknowledge, may_handle
+from storage.crypto import Keyring
+from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, Referral, Report
+from storage.reports import ReportStore, event_context
+
+URGENCIES = ("urgent", "high", "normal")
+REFERRAL_STATUSES = ("diajukan", "diterima", "ditolak", "selesai")
+TEXT_LIMIT = 4000
+
+
+class ActionRefused(Exception):
+    """Within the user's scope, but not allowed or not valid now; ``key`` names the message."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass
+class TimelineEntry:
+    kind: str
+    at: datetime
+    officer: str | None
+    text: str | None
+    detail: dict[str, Any] | None
+
+
+@dataclass
+class CaseView:
+    report: Report
+    content: dict[str, Any] | None
+    timeline: list[TimelineEntry]
+    attachments: list[Attachment]
+    referrals: list[Referral]
+    colleagues: list[Officer]
+    assignee: Officer | None
+    deadline: Deadline | None
+    reachable: bool
+    blocked: bool
+    may_read: bool
+    may_handle: bool
+    may_assign: bool
+    names: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Desk:
+    """What every case operation needs: the transaction, keys, words and the officer acting."""
+
+    session: AsyncSession
+    keyring: Keyring
+    catalogues: Catalogues
+    deployment: Deployment
+    reports: ReportStore
+    officer: Officer
+    now: datetime
+
+    async def find(self, reference: str) -> Report | None:
+        """The case, or None when it is outside this officer's scope (shown as 404)."""
+        report = await self.reports.by_reference(reference)
+        if report is None or not can_view(self.officer, report):
+            return None
+        return report
+
+    async def view(self, report: Report) -> CaseView:
+        may_read = can_read_content(self.officer, report)
+        content = None
+        if may_read:
+            content = await self.reports.content(report)
+            await self._audit("read_content", report)
+        events = (
+            await self.session.scalars(
+                select(CaseEvent).where(CaseEvent.report_id == report.id).order_by(CaseEvent.at, CaseEvent.id)
+            )
+        ).all()
+        colleagues = (
+            await self.session.scalars(
+                select(Officer)
+                .where(Officer.unit_id == report.unit_id, Officer.active.is_(True))
+                .where(Officer.role.in_(("officer", "supervisor")))
+                .order_by(Officer.display_name)
+            )
+        ).all()
+        names = {o.id: o.display_name for o in colleagues}
+        context = event_context(report.id)
+        timeline = [
+            TimelineEntry(
+                e.kind,
+                e.at,
+                names.get(e.officer_id or 0),
+                self.keyring.open(e.sealed, context).decode() if (e.sealed and may_read) else None,
+                e.detail,
+            )
+            for e in events
+        ]
+        addresses = (
+            await self.session.scalars(select(DeliveryAddress).where(DeliveryAddress.report_id == report.id))
+        ).all()
+        attachments = (
+            (await self.session.scalars(select(Attachment).where(Attachment.report_id == report.id))).all()
+            if may_read
+            else []
+        )
+        referrals = (
+            await self.session.scalars(
+                select(Referral).where(Referral.report_id == report.id).order_by(Referral.id)
+            )
+        ).all()
+        assignee = await self.session.get(Officer, report.assignee_id) if report.assignee_id else None
+        return CaseView(
+            report=report,
+            content=content,
+            timeline=timeline,
+            attachments=list(attachments),
+            referrals=list(referrals),
+            colleagues=list(colleagues),
+            assignee=assignee,
+            deadline=deadline(report, self.deployment, self.now),
+            reachable=any(a.blocked_at is None for a in addresses),
+            blocked=any(a.blocked_at is not None for a in addresses),
+            may_read=may_read,
+            may_handle=may_handle(self.officer, report),
+            may_assign=can_assign(self.officer, report),
+            names=names,
+        )
+
+    async def attachment(self, report: Report, ref: str, *, original: bool) -> tuple[bytes, str] | None:
+        """A display copy (photos, for readers) or the evidence original (assigned officer only)."""
+        if not can_read_content(self.officer, report):
+            return None
+        if original and report.assignee_id != self.officer.id:
+            return None
+        row = await self.session.scalar(
+            select(Attachment).where(Attachment.ref == ref, Attachment.report_id == report.id)
+        )
+        if row is None:
+            return None
+        store = AttachmentStore(self.session, self.keyring)
+        data = store.original(row) if original else store.display(row)
+        if data is None:
+            return None
+        await self._audit("read_original" if original else "read_attachment", report, {"file": ref})
+        return data, (row.mime if original else "image/jpeg")
+
+    # Actions.
+
+    async def act(self, report: Report, action: str, form: dict[str, str]) -> str:
+        """Run one action; returns the key of the message that confirms it."""
+        handler = getattr(self, f"_act_{action}", None)
+        if handler is None:
+            raise ActionRefused("console.error.unknown_action")
+        result: str = await handler(report, form)
+        return result
+
+    def _require_handling(self, report: Report) -> None:
+        if not may_handle(self.officer, report) or report.status in CLOSED:
+            raise ActionRefused("console.error.not_allowed")
+
+    def _require_content(self, report: Report) -> None:
+        if not can_read_content(self.officer, report) or report.status in CLOSED:
+            raise ActionRefused("console.error.take_first")
+
+    async def _act_acknowledge(self, report: Report, form: dict[str, str]) -> str:
+        result = await acknowledge(self.session, self.reports, report, self.officer, self.now, via="console")
+        if result.outcome == "refused":
+            raise ActionRefused("console.error.not_allowed")
+        return "console.done.acknowledged" if result.outcome == "acknowledged" else "console.done.already"
+
+    async def _act_handle(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        if report.status != "diterima":
+            raise ActionRefused("console.error.status")
+        await self._status(report, "ditangani")
+        return "console.done.status"
+
+    async def _act_risk(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        urgency = form.get("urgency", "")
+        if urgency not in URGENCIES:
+            raise ActionRefused("console.error.invalid")
+        old, report.urgency = report.urgency, urgency
+        await self._event(report, "risk", {"from": old, "to": urgency})
+        return "console.done.saved"
+
+    async def _act_recategorise(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        category = self.deployment.category_by_code.get(form.get("category", ""))
+        if category is None:
+            raise ActionRefused("console.error.invalid")
+        old = report.category
+        report.category = category.code
+        report.simfoni = category.simfoni.value if category.simfoni else None
+        await self._event(report, "category", {"from": old, "to": category.code})
+        return "console.done.saved"
+
+    async def _act_assign(self, report: Report, form: dict[str, str]) -> str:
+        if not can_assign(self.officer, report) or report.status in CLOSED:
+            raise ActionRefused("console.error.not_allowed")
+        target_id = form.get("officer", "")
+        target = await self.session.get(Officer, int(target_id)) if target_id.isdigit() else None
+        if (
+            target is None
+            or not target.active
+            or target.unit_id != report.unit_id
+            or target.role not in ("officer", "supervisor")
+        ):
+            raise ActionRefused("console.error.invalid")
+        old, report.assignee_id = report.assignee_id, target.id
+        await self._event(report, "assigned", {"from": old, "to": target.id})
+        return "console.done.assigned"
+
+    async def _act_reply(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        text = self._text(form)
+        try:
+            await reply_to_reporter(
+                self.session,
+                self.keyring,
+                self.catalogues,
+                self.reports,
+                report,
+                self.officer,
+                text,
+                self.now,
+            )
+        except ReplyRefused as exc:
+            raise ActionRefused("console.error.not_allowed") from exc
+        return "console.done.replied"
+
+    async def _act_note(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        await self.reports.add_event(
+            report, "note", self.now, text=self._text(form), officer_id=self.officer.id
+        )
+        await self._audit("note", report)
+        return "console.done.noted"
+
+    async def _act_refer(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        service = form.get("service", "")
+        if service not in {s.code for s in self.deployment.services}:
+            raise ActionRefused("console.error.invalid")
+        self.session.add(
+            Referral(
+                report_id=report.id,
+                service=service,
+                status="diajukan",
+                officer_id=self.officer.id,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+        )
+        if report.status != "dirujuk":
+            await self._status(report, "dirujuk")
+        await self._event(report, "referred", {"service": service})
+        return "console.done.referred"
+
+    async def _act_referral(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        referral_id, status = form.get("referral", ""), form.get("status", "")
+        referral = await self.session.get(Referral, int(referral_id)) if referral_id.isdigit() else None
+        if referral is None or referral.report_id != report.id or status not in REFERRAL_STATUSES:
+            raise ActionRefused("console.error.invalid")
+        old, referral.status, referral.updated_at = referral.status, status, self.now
+        await self._event(report, "referral", {"service": referral.service, "from": old, "to": status})
+        return "console.done.saved"
+
+    async def _act_close(self, report: Report, form: dict[str, str]) -> str:
+        self._require_content(report)
+        outcome = form.get("outcome", "")
+        if outcome not in {o.code for o in self.deployment.outcomes}:
+            raise ActionRefused("console.error.outcome")
+        report.outcome = outcome
+        await self._close(report, "selesai")
+        return "console.done.closed"
+
+    async def _act_invalid(self, report: Report, form: dict[str, str]) -> str:
+        self._require_handling(report)
+        reason = form.get("reason", "")
+        if reason not in ("tidak-valid", "spam", "ganda"):
+            raise ActionRefused("console.error.invalid")
+        report.outcome = reason
+        await self._close(report, "ditutup")
+        return "console.done.closed"
+
+    # Shared steps.
+
+    def _text(self, form: dict[str, str]) -> str:
+        text = (form.get("text") or "").strip()
+        if not text:
+            raise ActionRefused("console.error.empty")
+        if len(text) > TEXT_LIMIT:
+            raise ActionRefused("console.error.too_long")
+        return text
+
+    async def _status(self, report: Report, status: str) -> None:
+        old, report.status = report.status, status
+        await self._event(report, "status", {"from": old, "to": status})
+
+    async def _close(self, report: Report, status: str) -> None:
+        """Closing erases the reply address (DESIGN.md rule 2); retention starts from now."""
+        await self._status(report, status)
+        report.closed_at = self.now
+        await self.session.execute(delete(DeliveryAddress).where(DeliveryAddress.report_id == report.id))
+
+    async def _event(self, report: Report, kind: str, detail: dict[str, Any]) -> None:
+        await self.reports.add_event(report, kind, self.now, officer_id=self.officer.id, detail=detail)
+        await self._audit(kind, report, {k: v for k, v in detail.items() if not isinstance(v, dict)})
+
+    async def _audit(self, action: str, report: Report, detail: dict[str, Any] | None = None) -> None:
+        await audit.record(
+            self.session,
+            action=action,
+            actor="console",
+            officer_id=self.officer.id,
+            report_id=report.id,
+            now=self.now,
+            detail=detail,
+        )

@@ -1,0 +1,336 @@
+"""The officers' console in headless Chromium, against a real ``hotline serve`` whose Telegram side
+talks to the Bot API stand-in: reports arrive as a reporter would send them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pyotp
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.botapi import FakeBotAPI
+from tests.browser import ARGS, CHROMIUM, require_chromium
+from tests.telegram_harness import Harness
+from tests.two_units import write_two_unit_config
+
+pytestmark = pytest.mark.slow
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+STORY = "Tetangga: <script>alert('x')</script> <b>anak</b> dikunci di kamar & tidak diberi makan."
+ACTIONS = (
+    "acknowledge",
+    "handle",
+    "risk",
+    "recategorise",
+    "assign",
+    "reply",
+    "note",
+    "refer",
+    "referral",
+    "close",
+    "invalid",
+)
+
+
+@pytest.fixture(scope="module")
+async def api() -> AsyncIterator[FakeBotAPI]:
+    stand_in = await FakeBotAPI().start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture(scope="module")
+async def server(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
+    folder = tmp_path_factory.mktemp("console")
+    config = write_two_unit_config(folder)
+    harness = Harness(
+        api, folder, extra_env={"HOTLINE_CONFIG": str(config), "HOTLINE_CONSOLE_POLL_SECONDS": "1"}
+    )
+    await harness.start()
+    for args in (
+        ("--username", "dewi", "--name", "Dewi Lestari", "--role", "officer"),
+        ("--username", "budi", "--name", "Budi Santoso", "--role", "supervisor"),
+        ("--username", "rina", "--name", "Rina Batang", "--role", "officer", "--unit", "kab-batang"),
+        ("--username", "kunci", "--name", "Akun Kunci", "--role", "officer"),
+        ("--username", "admin1", "--name", "Admin Unit", "--role", "admin"),
+    ):
+        output = harness.hotline("user", "add", *args)
+        harness.extra_env[f"PW_{args[1]}"] = output.strip().rsplit(" ", 1)[1]
+    yield harness
+    harness.stop()
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    require_chromium()
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        await chromium.close()
+
+
+def password(server: Harness, username: str) -> str:
+    return server.extra_env[f"PW_{username}"]
+
+
+async def new_page(browser: Browser, server: Harness, width: int = 1280, height: int = 900) -> Page:
+    context = await browser.new_context(viewport={"width": width, "height": height}, base_url=server.base)
+    page = await context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server.base) else outside.append(r.url))
+    page.outside_requests = outside  # type: ignore[attr-defined]
+    return page
+
+
+async def sign_in(page: Page, username: str, secret: str) -> None:
+    await page.goto("/admin/login")
+    await page.get_by_label("Nama pengguna").fill(username)
+    await page.get_by_label("Kata sandi").fill(secret)
+    await page.get_by_role("button", name="Masuk").click()
+
+
+async def report_by_telegram(
+    server: Harness, chat: int, *, danger: str = "no", region: str = "33.75.02"
+) -> str:
+    """A reporter files a report through the Telegram webhook; returns its reference."""
+    updates, api = server.updates, server.api
+
+    async def press(option: str) -> None:
+        await api.wait_for(lambda: api.last_keyboard(chat))
+        message_id, buttons = api.keyboard_message(chat)
+        data = next(b["callback_data"] for b in buttons if b["callback_data"].endswith("|" + option))
+        await server.send(updates.callback(chat, data, message_id=message_id))
+        await api.wait_for(lambda: api.keyboard_message(chat)[0] != message_id)
+
+    async def say(text: str) -> None:
+        before = len(api.texts(chat))
+        await server.send(updates.text(chat, text))
+        await api.wait_for(lambda: len(api.texts(chat)) > before)
+
+    await say("/start")
+    for option in ("report", "agree", "neighbour", "penelantaran", danger, "6-12", "female", region):
+        await press(option)
+    if danger == "yes":
+        return (
+            await api.wait_for(
+                lambda: server.query(
+                    "SELECT reference FROM reports WHERE danger='yes' ORDER BY id DESC LIMIT 1"
+                )
+            )
+        )[0][0]
+    await press("skip")
+    await press("skip")
+    await say(STORY)
+    await press("done")
+    await press("anonymous")
+    await press("submit")
+    receipt = next(t for t in api.texts(chat) if "Nomor laporan" in t)
+    return re.search(r"PKSAI-\d{4}-\d{6}", receipt).group(0)  # type: ignore[union-attr]
+
+
+async def screenshot(page: Page, name: str) -> None:
+    if os.environ.get("HOTLINE_UPDATE_SCREENSHOTS"):
+        DOCS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(DOCS / name), full_page=True)
+
+
+async def test_wrong_password_then_lockout(browser: Browser, server: Harness) -> None:
+    page = await new_page(browser, server)
+    await sign_in(page, "kunci", "salah-sandi")
+    await expect(page.get_by_role("alert")).to_have_text("Nama pengguna atau kata sandi salah.")
+    for _ in range(4):
+        await sign_in(page, "kunci", "salah-sandi")
+    await expect(page.get_by_role("alert")).to_contain_text("Akun dikunci sementara")
+    await sign_in(page, "kunci", password(server, "kunci"))
+    await expect(page.get_by_role("alert")).to_contain_text("Akun dikunci sementara")
+    assert page.url.endswith("/admin/login?lang=id")
+
+
+async def test_an_officer_works_a_case_from_arrival_to_closing(browser: Browser, server: Harness) -> None:
+    page = await new_page(browser, server)
+    await sign_in(page, "dewi", password(server, "dewi"))
+    await expect(page.get_by_role("heading", name="Antrean kasus")).to_be_visible()
+    await page.get_by_role("link", name="Belum ditugaskan").click()
+    reporter = 9101
+    reference = await report_by_telegram(server, reporter)
+    row = page.get_by_role("link", name=reference)
+    await expect(row).to_be_visible(timeout=10_000)
+    await expect(page.locator("#news")).to_be_visible()
+    await screenshot(page, "console-queue-desktop.png")
+
+    await row.click()
+    await expect(page.get_by_text("Isi laporan hanya dapat dibaca")).to_be_visible()
+    assert STORY not in await page.content()
+    await page.get_by_role("button", name="Terima kasus ini").click()
+    await expect(page.get_by_role("status")).to_have_text("Kasus diterima dan ditugaskan kepada Anda.")
+    story = page.locator(".story")
+    await expect(story).to_have_text(STORY)
+    assert "<script>alert" not in await story.inner_html(), "reporter HTML is escaped"
+
+    await page.get_by_label("Pilih balasan siap pakai…").select_option(index=1)
+    await expect(page.get_by_label("Balas pelapor")).to_have_value(
+        re.compile("Terima kasih atas laporan Anda")
+    )
+    await page.get_by_label("Balas pelapor").fill("Terima kasih. Kami akan berkunjung hari ini.")
+    await page.get_by_role("button", name="Kirim balasan").click()
+    await expect(page.get_by_role("status")).to_have_text("Balasan dikirim ke pelapor.")
+    await server.api.wait_for(
+        lambda: any("Kami akan berkunjung hari ini" in t for t in server.api.texts(reporter))
+    )
+
+    await page.get_by_label("Catatan internal (tidak terlihat pelapor)").fill(
+        "Kunjungan rumah jam 14.00 bersama TKSK."
+    )
+    await page.get_by_role("button", name="Simpan catatan").click()
+    await expect(page.locator(".t-note .said")).to_have_text("Kunjungan rumah jam 14.00 bersama TKSK.")
+
+    await page.get_by_role("button", name="Mulai menangani").click()
+    await page.get_by_label("Rujuk ke layanan").select_option("uptd-ppa")
+    await page.get_by_role("button", name="Rujuk", exact=True).click()
+    await expect(page.get_by_role("status")).to_have_text("Rujukan dicatat.")
+    await expect(page.locator("h1")).to_contain_text("Dirujuk")
+    await screenshot(page, "console-case-desktop.png")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await screenshot(page, "console-case-phone.png")
+    await page.goto("/admin/queue?folder=mine")
+    await screenshot(page, "console-queue-phone.png")
+    await page.set_viewport_size({"width": 1280, "height": 900})
+
+    await page.goto(f"/admin/cases/{reference}")
+    await page.get_by_label("Selesaikan kasus dengan hasil").select_option("kembali-keluarga")
+    await page.get_by_role("button", name="Selesaikan").click()
+    await expect(page.locator("h1")).to_contain_text("Selesai")
+    status, outcome = server.query("SELECT status, outcome FROM reports WHERE reference = ?", reference)[0]
+    assert (status, outcome) == ("selesai", "kembali-keluarga")
+    addresses = server.query(
+        "SELECT count(*) FROM delivery_addresses d JOIN reports r ON r.id = d.report_id "
+        "WHERE r.reference = ?",
+        reference,
+    )
+    assert addresses == [(0,)], "closing erases the reply address"
+    reads = server.query(
+        "SELECT count(*) FROM audit_log a JOIN reports r ON r.id = a.report_id "
+        "WHERE r.reference = ? AND a.action = 'read_content'",
+        reference,
+    )[0][0]
+    assert reads >= 6, "every page showing the content was audited"
+    assert not page.outside_requests  # type: ignore[attr-defined]
+
+
+async def test_an_urgent_report_raises_a_visible_alert(browser: Browser, server: Harness) -> None:
+    page = await new_page(browser, server)
+    await sign_in(page, "budi", password(server, "budi"))
+    await expect(page.get_by_role("heading", name="Antrean kasus")).to_be_visible()
+    await expect(page.locator("#alert")).to_be_hidden()
+    reference = await report_by_telegram(server, 9102, danger="yes")
+    await expect(page.locator("#alert")).to_be_visible(timeout=10_000)
+    await expect(page.locator("#alert")).to_contain_text("DARURAT")
+    await expect(page.get_by_role("link", name=reference)).to_be_visible()
+    await expect(page.locator(f"tr:has(a:text('{reference}'))")).to_have_class(re.compile("u-urgent"))
+
+
+async def test_admins_must_use_two_factor(browser: Browser, server: Harness) -> None:
+    page = await new_page(browser, server)
+    await sign_in(page, "admin1", password(server, "admin1"))
+    await expect(page.get_by_role("heading", name="Verifikasi dua langkah")).to_be_visible()
+    secret = await page.locator("#totp-secret").inner_text()
+    await page.get_by_label("Kode 6 angka").fill("000000")
+    await page.get_by_role("button", name="Lanjut").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Kode salah")
+    await page.get_by_label("Kode 6 angka").fill(pyotp.TOTP(secret).now())
+    await page.get_by_role("button", name="Lanjut").click()
+    await expect(page.get_by_role("heading", name="Pengguna unit")).to_be_visible()
+    await page.get_by_role("button", name="Keluar").click()
+    await sign_in(page, "admin1", password(server, "admin1"))
+    await expect(page.get_by_text("Tulis kode dari aplikasi autentikator Anda.")).to_be_visible()
+    response = await page.goto("/admin/users")
+    assert response is not None and page.url.endswith("/admin/login"), "no way around the second factor"
+    await sign_in(page, "admin1", password(server, "admin1"))
+    await page.get_by_label("Kode 6 angka").fill(pyotp.TOTP(secret).now())
+    await page.get_by_role("button", name="Lanjut").click()
+    await expect(page.get_by_role("heading", name="Pengguna unit")).to_be_visible()
+    response = await page.goto("/admin/queue")
+    assert page.url.endswith("/admin/users"), "admins manage users, they do not read cases"
+
+
+class Client:
+    """A signed-in HTTP client (Secure cookies set by hand: httpx won't send them over http)."""
+
+    def __init__(self, server: Harness):
+        self.http = httpx.AsyncClient(base_url=server.base, follow_redirects=False)
+        self.csrf = ""
+
+    async def sign_in(self, username: str, secret: str) -> None:
+        page = await self.http.get("/admin/login")
+        cookie = re.search(r"csrftoken=([^;]+)", page.headers["set-cookie"]).group(1)  # type: ignore[union-attr]
+        self.http.cookies.set("csrftoken", cookie, path="/admin")
+        self.csrf = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        done = await self.http.post(
+            "/admin/login", data={"csrftoken": self.csrf, "username": username, "password": secret}
+        )
+        assert done.status_code == 303, done.text
+        token = re.search(r"hotline_console=([^;]+)", done.headers["set-cookie"]).group(1)  # type: ignore[union-attr]
+        self.http.cookies.set("hotline_console", token, path="/admin")
+
+    async def post(self, path: str, data: dict[str, str], *, with_csrf: bool = True) -> httpx.Response:
+        return await self.http.post(path, data={**data, **({"csrftoken": self.csrf} if with_csrf else {})})
+
+
+async def test_another_units_case_does_not_exist_for_an_officer(server: Harness) -> None:
+    reference = await report_by_telegram(server, 9103)
+    outsider = Client(server)
+    await outsider.sign_in("rina", password(server, "rina"))
+    assert (await outsider.http.get(f"/admin/cases/{reference}")).status_code == 404
+    before = server.query(
+        "SELECT status, assignee_id, urgency, category FROM reports WHERE reference = ?", reference
+    )
+    for action in ACTIONS:
+        response = await outsider.post(
+            f"/admin/cases/{reference}/{action}",
+            {
+                "text": "x",
+                "urgency": "normal",
+                "category": "lainnya",
+                "officer": "1",
+                "service": "lksa",
+                "outcome": "tidak-ditemukan",
+                "reason": "spam",
+                "referral": "1",
+                "status": "selesai",
+            },
+        )
+        assert response.status_code == 404, action
+    assert (await outsider.http.get(f"/admin/cases/{reference}/files/att-x")).status_code == 404
+    after = server.query(
+        "SELECT status, assignee_id, urgency, category FROM reports WHERE reference = ?", reference
+    )
+    assert after == before
+    queue = (await outsider.http.get("/admin/queue?folder=all")).text
+    assert reference not in queue
+
+
+async def test_a_post_without_the_csrf_token_is_refused(server: Harness) -> None:
+    reference = await report_by_telegram(server, 9104)
+    officer = Client(server)
+    await officer.sign_in("dewi", password(server, "dewi"))
+    response = await officer.post(f"/admin/cases/{reference}/acknowledge", {}, with_csrf=False)
+    assert response.status_code == 403
+    assert server.query("SELECT status FROM reports WHERE reference = ?", reference) == [("baru",)]
+    forged = await officer.post(
+        f"/admin/cases/{reference}/acknowledge", {"csrftoken": "forged"}, with_csrf=False
+    )
+    assert forged.status_code == 403
+
+
+async def test_audit_rows_and_logs_hold_no_content(server: Harness) -> None:
+    for row in server.query("SELECT action, detail FROM audit_log"):
+        assert "dikunci di kamar" not in str(row) and "berkunjung" not in str(row)
+    log = (server.folder / "serve.log").read_text()
+    assert "dikunci di kamar" not in log and "Kami akan berkunjung" not in log
+    await asyncio.sleep(0)
