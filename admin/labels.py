@@ -52,6 +52,8 @@ EVENT = {
     "referred": N_("console.event.referred"),
     "referral": N_("console.event.referral"),
     "reporter_blocked": N_("console.event.reporter_blocked"),
+    "unassigned": N_("console.event.unassigned"),
+    "escalated": N_("console.event.escalated"),
 }
 MESSAGES = (
     N_("console.done.acknowledged"),

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp
 from admin.web import Console
 from bot.hotline import Hotline
 from bot.runtime import idle_sweep_interval
+from bot.scheduler import Scheduler
 from bot.telegram.webhook import telegram_webhook
 from flows.understanding import parse_phone
 
@@ -80,6 +81,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hotline.start()
         sweeper = asyncio.create_task(_sweep_idle_drafts(hotline))
+        scheduler = asyncio.create_task(Scheduler(hotline, hotline.router).run())
         telegram = None
         if hotline.settings.telegram_token is not None:
             from bot.telegram.service import TelegramService
@@ -90,9 +92,10 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in (sweeper, scheduler):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if telegram is not None:
                 await telegram.stop()
             await hotline.close()

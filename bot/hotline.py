@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from admin.routing import Router
 from bot.runtime import Clock, Runtime, utc_now
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
@@ -27,6 +28,7 @@ class Hotline:
     catalogues: Catalogues
     flow: ComplaintFlow
     runtime: Runtime
+    router: Router
 
     @classmethod
     def build(cls, settings: Settings | None = None, clock: Clock = utc_now) -> Hotline:
@@ -36,8 +38,9 @@ class Hotline:
         sessions = session_factory(engine)
         catalogues = Catalogues()
         flow = ComplaintFlow(deployment, catalogues)
-        runtime = Runtime(sessions, flow, settings.keyring, clock)
-        return cls(settings, engine, sessions, catalogues, flow, runtime)
+        router = Router(deployment)
+        runtime = Runtime(sessions, flow, settings.keyring, clock, notifiers=[router])
+        return cls(settings, engine, sessions, catalogues, flow, runtime, router)
 
     async def start(self) -> None:
         await upgrade(self.engine)

@@ -345,3 +345,55 @@ class Referral(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Shift(Base):
+    """A weekly duty shift (jadwal piket) in the unit's local time; ``ends`` ≤ ``starts`` means it
+    runs past midnight into the next day."""
+
+    __tablename__ = "shifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    """0 = Monday (Senin) … 6 = Sunday (Minggu)."""
+    starts: Mapped[int] = mapped_column(Integer)
+    """Minutes after local midnight."""
+    ends: Mapped[int] = mapped_column(Integer)
+
+
+class RosterException(Base):
+    """A dated change to the weekly pattern: an officer's leave, a unit holiday, or an extra shift
+    (swaps are a leave plus an extra)."""
+
+    __tablename__ = "roster_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    day: Mapped[str] = mapped_column(String(10))
+    """Local date, ISO (2026-12-25)."""
+    kind: Mapped[str] = mapped_column(String(8))
+    starts: Mapped[int | None] = mapped_column(Integer)
+    ends: Mapped[int | None] = mapped_column(Integer)
+
+
+class Job(Base):
+    """Background work on a durable schedule: claimed under a row lock, done once, survives restarts.
+
+    One-off jobs (an escalation of a case) and recurring ones (shift handover, retention) alike:
+    a recurring job is moved to its next time in the same transaction that runs it.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_due", "done_at", "due_at"), UniqueConstraint("key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    """Names the job so it is created once: ``escalate:<report>:<level>``, ``handover``."""
+    kind: Mapped[str] = mapped_column(String(20))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    level: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    runs: Mapped[int] = mapped_column(Integer, default=0)

@@ -308,6 +308,7 @@ async def test_hapus_deletes_the_chat_and_the_address(server: Harness) -> None:
 async def test_an_officer_links_gets_the_urgent_case_and_takes_it(server: Harness) -> None:
     officer_chat, stranger_chat, reporter = 6001, 6002, 5016
     server.hotline("user", "add", "--username", "siti", "--name", "Siti Rahma", "--role", "officer")
+    server.hotline("roster", "add", "siti", "--days", "all", "--from", "00:00", "--to", "24:00")
     output = server.hotline("officer", "link-code", "siti")
     code = output.strip().rsplit(" ", 1)[1]
     await say(server, officer_chat, f"/petugas {code}", "terhubung dengan petugas Siti Rahma")

@@ -5,6 +5,7 @@ Announcements carry the reference, category, urgency and a console link, never r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from flows.deployment import Deployment
 from flows.i18n import N_, Catalogues
 from storage.cases import acknowledge
 from storage.crypto import Keyring
-from storage.models import Report
+from storage.models import Officer, Report
 from storage.officer_links import chat_key, linked_officer, links_of_unit, redeem
 from storage.outbox import Outbox, Outgoing
 from storage.reports import ReportStore
@@ -41,29 +42,40 @@ class OfficerDesk:
         params = {"chat_id": chat_id, "text": text, **extra}
         return Outgoing(CHANNEL, destination, "sendMessage", params, report_id, purpose="officer")
 
-    # The runtime's Notifier: a report was filed.
+    # The router's Announcer: a case to take, or an escalation.
 
-    async def report_filed(
-        self, session: AsyncSession, report: Report, *, urgent_alert: bool, now: datetime
+    async def announce(
+        self, session: AsyncSession, report: Report, officers: Sequence[Officer], kind: str, now: datetime
     ) -> None:
+        wanted = {o.id for o in officers}
+        if not wanted:
+            return
         outbox = Outbox(session, self.keyring)
+        text = self._announcement(report, kind)
+        button = {"text": self.t(N_("officer.ack_button")), "callback_data": f"{ACK_PREFIX}|{report.id}"}
+        markup = {"inline_keyboard": [[button]]} if report.status == "baru" else None
+        for officer, link, chat_id in await links_of_unit(session, self.keyring, report.unit_id):
+            if officer.id in wanted:
+                extra = {"reply_markup": markup} if markup else {}
+                await outbox.put(self.send(link.chat_key, chat_id, text, report.id, **extra), now)
+
+    def _announcement(self, report: Report, kind: str) -> str:
         category = self.deployment.category_by_code.get(report.category or "")
         label = category.label.get(OFFICER_LOCALE) if category else self.t(N_("officer.category_pending"))
-        if urgent_alert or report.urgency == "urgent":
-            text = self.t(N_("officer.urgent_case"), reference=report.reference, category=label)
+        params = {"reference": report.reference, "category": label}
+        if kind == "urgent":
+            text = self.t(N_("officer.urgent_case"), **params)
+        elif kind == "unassigned":
+            text = self.t(N_("officer.unassigned_case"), **params)
+        elif kind.startswith("escalated"):
+            text = self.t(N_("officer.escalated"), **params)
         else:
-            urgency = self.t(
-                N_("officer.urgency.high") if report.urgency == "high" else N_("officer.urgency.normal")
-            )
-            text = self.t(N_("officer.new_case"), reference=report.reference, category=label, urgency=urgency)
+            high = report.urgency == "high"
+            urgency = self.t(N_("officer.urgency.high") if high else N_("officer.urgency.normal"))
+            text = self.t(N_("officer.new_case"), urgency=urgency, **params)
         if self.settings.public_url:
             text += "\n" + f"{self.settings.public_url.rstrip('/')}/admin/cases/{report.reference}"
-        button = {"text": self.t(N_("officer.ack_button")), "callback_data": f"{ACK_PREFIX}|{report.id}"}
-        for officer, link, chat_id in await links_of_unit(session, self.keyring, report.unit_id):
-            if report.assignee_id not in (None, officer.id) and officer.role != "supervisor":
-                continue
-            markup = {"inline_keyboard": [[button]]}
-            await outbox.put(self.send(link.chat_key, chat_id, text, report.id, reply_markup=markup), now)
+        return text
 
     # Updates from officers.
 

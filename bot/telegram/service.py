@@ -42,7 +42,7 @@ class TelegramService:
         self.sender = TelegramSender(hotline, self.bot)
         self.processor = TelegramProcessor(hotline, self.bot, self.desk, self.sender.wake)
         self.secret = webhook_secret(hotline.settings)
-        hotline.runtime.notifiers.append(self.desk)
+        hotline.router.announcers.append(self.desk)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:

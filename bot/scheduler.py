@@ -1,0 +1,62 @@
+"""The durable schedule: due jobs claimed under a row lock, each run once, whatever the number of
+worker processes (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite serialises writers) and across
+restarts (the schedule is in the database, not in memory)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admin.routing import Router, schedule
+from bot.hotline import Hotline
+from bot.worker import drain_forever
+from storage.models import Job
+
+log = logging.getLogger(__name__)
+Handler = Callable[[AsyncSession, Job, datetime], Awaitable[None]]
+RECURRING = {"handover": timedelta(0)}
+
+
+class Scheduler:
+    def __init__(self, hotline: Hotline, router: Router):
+        self.hotline = hotline
+        self.handlers: dict[str, Handler] = {"escalate": router.escalate, "handover": router.handover}
+        self.wake = asyncio.Event()
+
+    async def ensure_recurring(self) -> None:
+        now = self.hotline.runtime.clock()
+        async with self.hotline.sessions() as session, session.begin():
+            for kind, delay in RECURRING.items():
+                await schedule(session, kind, kind, now + delay)
+
+    async def run(self) -> None:
+        await self.ensure_recurring()
+        await drain_forever("scheduler", self.run_once, self.wake)
+
+    async def run_once(self) -> bool:
+        """Run the next due job; False when nothing is due."""
+        now = self.hotline.runtime.clock()
+        async with self.hotline.sessions() as session, session.begin():
+            statement = (
+                select(Job)
+                .where(Job.done_at.is_(None), Job.due_at <= now)
+                .order_by(Job.due_at, Job.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            job = await session.scalar(statement)
+            if job is None:
+                return False
+            job.runs += 1
+            job.done_at = now
+            handler = self.handlers.get(job.kind)
+            if handler is None:
+                log.error("job %s of unknown kind %s dropped", job.id, job.kind)
+                return True
+            await handler(session, job, now)
+        return True
