@@ -334,7 +334,9 @@ async def test_an_officer_links_gets_the_urgent_case_and_takes_it(server: Harnes
             if c.method == "answerCallbackQuery" and "tidak berwenang" in c.params.get("text", "")
         ]
     )
-    assert server.query("SELECT status, assignee_id FROM reports WHERE id = ?", report_id) == [("baru", None)]
+    officer_id = server.query("SELECT id FROM officers WHERE username = 'siti'")[0][0]
+    routed = server.query("SELECT status, assignee_id, acknowledged_at FROM reports WHERE id = ?", report_id)
+    assert routed == [("baru", officer_id, None)], "routed to siti on duty; the stranger changed nothing"
 
     await server.send(server.updates.callback(officer_chat, button["callback_data"]))
     await server.api.wait_for(
@@ -343,7 +345,6 @@ async def test_an_officer_links_gets_the_urgent_case_and_takes_it(server: Harnes
     status, assignee, acknowledged = server.query(
         "SELECT status, assignee_id, acknowledged_at FROM reports WHERE id = ?", report_id
     )[0]
-    officer_id = server.query("SELECT id FROM officers WHERE username = 'siti'")[0][0]
     assert (status, assignee) == ("diterima", officer_id) and acknowledged is not None
     audit = server.query(
         "SELECT action, officer_id FROM audit_log WHERE report_id = ? ORDER BY id", report_id
