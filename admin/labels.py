@@ -77,7 +77,18 @@ MESSAGES = (
     N_("console.login.invalid"),
     N_("console.totp.wrong"),
     N_("console.users.error"),
+    N_("console.roster.saved"),
+    N_("console.roster.error"),
 )
+DIMENSION = {
+    "category": N_("console.dim.category"),
+    "simfoni": N_("console.dim.simfoni"),
+    "region": N_("console.dim.region"),
+    "age_band": N_("console.dim.age_band"),
+    "sex": N_("console.dim.sex"),
+    "reporter_role": N_("console.dim.reporter_role"),
+    "status": N_("console.dim.status"),
+}
 AGE_BAND = {
     "0-5": N_("age.band.0-5"),
     "6-12": N_("age.band.6-12"),

@@ -20,10 +20,21 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from admin import labels, sessions
+from admin import labels, sessions, stats
 from admin import login as signin
 from admin.casework import ActionRefused, Desk
 from admin.queue import Filters, queue
+from admin.roster_edit import (
+    RosterError,
+    add_change,
+    add_shifts,
+    describe,
+    parse_days,
+    parse_span,
+    weekly,
+)
+from admin.roster_edit import changes as roster_changes
+from admin.routing import duty_now
 from admin.sla import deadline
 from bot.hotline import Hotline
 from flows.i18n import N_
@@ -76,6 +87,9 @@ class Console:
             Route("/admin/cases/{reference}/files/{ref}", self.case_file),
             Route("/admin/cases/{reference}/{action}", self.case_action, methods=["POST"]),
             Route("/admin/audit", self.audit_page),
+            Route("/admin/stats", self.stats_page),
+            Route("/admin/stats/export", self.stats_export),
+            Route("/admin/roster", self.roster_page, methods=["GET", "POST"]),
             Route("/admin/users", self.users_page, methods=["GET", "POST"]),
             Route("/admin/users/{officer_id:int}/{action}", self.user_action, methods=["POST"]),
             Mount("/admin/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
@@ -102,6 +116,11 @@ class Console:
             return catalogues.text(locale, N_("console.span.days"), n=minutes // (24 * 60))
 
         services = {s.code: s.name for s in self.deployment.services}
+
+        def option_label(step: str, value: str | None) -> str:
+            key = OPTION_LABELS[step].get(value or "unknown")
+            return gettext(key) if key else "–"
+
         csrf = request.scope.get("csrftoken")
         page = self.templates.get_template(name).render(
             _=gettext,
@@ -109,7 +128,7 @@ class Console:
             csrf=csrf() if callable(csrf) else "",
             hotline=self.deployment.hotline.name,
             deployment=self.deployment,
-            labels=OPTION_LABELS,
+            option_label=option_label,
             statuses=STATUSES,
             L=labels,
             local=local,
@@ -286,6 +305,10 @@ class Console:
                 return RedirectResponse("/admin/users", status_code=303)
             filters = Filters.from_query(dict(request.query_params), officer)
             rows = await self._rows(signed, filters)
+            unit = await signed.session.get(Unit, officer.unit_id)
+            assert unit is not None
+            present = await duty_now(signed.session, unit, self.deployment, self.now())
+            rows["on_duty"] = [name for officer_id, name in rows["names"].items() if officer_id in present]
             template = "queue_rows.html" if request.query_params.get("fragment") else "queue.html"
             return self.render(request, template, officer.locale, officer=officer, filters=filters, **rows)
 
@@ -489,3 +512,138 @@ class Console:
                 error=None,
                 link_code=(target.username, link_code) if link_code else None,
             )
+
+    # Statistics and the roster.
+
+    async def _summary(self, signed: Signed, request: Request) -> stats.Summary:
+        unit_row = await signed.session.get(Unit, signed.officer.unit_id)
+        assert unit_row is not None
+        unit = next(u for u in self.deployment.units if u.code == unit_row.code)
+        today = self.now().astimezone(unit.zone).date()
+        quarter = stats.Quarter.parse(request.query_params.get("quarter"), today)
+        locale = signed.officer.locale
+
+        def gettext(key: str) -> str:
+            return self.hotline.catalogues.text(locale, key)
+
+        return await stats.summarise(
+            signed.session, unit, unit_row.id, quarter, self.deployment, self.now(), gettext, locale
+        )
+
+    async def stats_page(self, request: Request) -> Response:
+        async with self.signed_in(request) as signed:
+            if signed is None:
+                return self.to_login()
+            officer = signed.officer
+            if officer.role not in ("supervisor", "admin"):
+                return self.not_found(request, officer.locale)
+            summary = await self._summary(signed, request)
+            by_dimension = {d: [r for r in summary.rows if r.dimension == d] for d in stats.DIMENSIONS}
+            charts = {d: stats.bars(rows) for d, rows in by_dimension.items()}
+            return self.render(
+                request,
+                "stats.html",
+                officer.locale,
+                officer=officer,
+                summary=summary,
+                by_dimension=by_dimension,
+                charts=charts,
+            )
+
+    async def stats_export(self, request: Request) -> Response:
+        async with self.signed_in(request) as signed:
+            if signed is None:
+                return self.to_login()
+            officer = signed.officer
+            if officer.role not in ("supervisor", "admin"):
+                return self.not_found(request, officer.locale)
+            summary = await self._summary(signed, request)
+            await audit.record(
+                signed.session,
+                action="export",
+                actor="console",
+                officer_id=officer.id,
+                now=self.now(),
+                detail={"quarter": summary.quarter.label},
+            )
+            name = f"pksai-{summary.unit.code}-{summary.quarter.label}"
+            if request.query_params.get("format") == "xlsx":
+                media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                body, name = stats.to_xlsx(summary), name + ".xlsx"
+            else:
+                media, body, name = "text/csv; charset=utf-8", stats.to_csv(summary), name + ".csv"
+            headers = {**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+            return Response(body, media_type=media, headers=headers)
+
+    async def roster_page(self, request: Request) -> Response:
+        async with self.signed_in(request) as signed:
+            if signed is None:
+                return self.to_login()
+            officer = signed.officer
+            error = done = None
+            if request.method == "POST":
+                if officer.role not in ("supervisor", "admin"):
+                    return self.not_found(request, officer.locale)
+                form = {k: str(v) for k, v in (await request.form()).items()}
+                try:
+                    await self._roster_change(signed, form)
+                    done = "console.roster.saved"
+                except (RosterError, ValueError):
+                    error = "console.roster.error"
+            unit = await signed.session.get(Unit, officer.unit_id)
+            assert unit is not None
+            present = await duty_now(signed.session, unit, self.deployment, self.now())
+            members = (
+                await signed.session.scalars(
+                    select(Officer)
+                    .where(
+                        Officer.unit_id == officer.unit_id,
+                        Officer.active.is_(True),
+                        Officer.role.in_(("officer", "supervisor")),
+                    )
+                    .order_by(Officer.display_name)
+                )
+            ).all()
+            return self.render(
+                request,
+                "roster.html",
+                officer.locale,
+                officer=officer,
+                unit=unit,
+                members=members,
+                present=present,
+                shifts=await weekly(signed.session, unit.id),
+                changes=await roster_changes(signed.session, unit.id),
+                describe=describe,
+                done=done,
+                error=error,
+            )
+
+    async def _roster_change(self, signed: Signed, form: dict[str, str]) -> None:
+        target_id = form.get("officer", "")
+        target = await signed.session.get(Officer, int(target_id)) if target_id.isdigit() else None
+        if target is not None and target.unit_id != signed.officer.unit_id:
+            raise RosterError("officer of another unit")
+        kind = form.get("kind", "")
+        span = parse_span(form["starts"], form["ends"]) if form.get("starts") and form.get("ends") else None
+        if kind == "weekly":
+            if target is None or span is None:
+                raise RosterError("weekly shifts need an officer and hours")
+            await add_shifts(signed.session, target, parse_days(form.get("days", "")), *span)
+        else:
+            await add_change(
+                signed.session,
+                signed.officer.unit_id,
+                target if kind != "holiday" else None,
+                form.get("day", ""),
+                kind,
+                span,
+            )
+        await audit.record(
+            signed.session,
+            action=f"roster_{kind}",
+            actor="console",
+            officer_id=signed.officer.id,
+            now=self.now(),
+            detail={"target": target.id if target else None},
+        )

@@ -134,6 +134,10 @@ async def report_by_telegram(
     return re.search(r"PKSAI-\d{4}-\d{6}", receipt).group(0)  # type: ignore[union-attr]
 
 
+def read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig")
+
+
 async def screenshot(page: Page, name: str) -> None:
     if os.environ.get("HOTLINE_UPDATE_SCREENSHOTS"):
         DOCS.mkdir(parents=True, exist_ok=True)
@@ -334,3 +338,28 @@ async def test_audit_rows_and_logs_hold_no_content(server: Harness) -> None:
     log = (server.folder / "serve.log").read_text()
     assert "dikunci di kamar" not in log and "Kami akan berkunjung" not in log
     await asyncio.sleep(0)
+
+
+async def test_statistics_roster_and_export_for_a_supervisor(browser: Browser, server: Harness) -> None:
+    server.hotline("roster", "add", "dewi", "--days", "all", "--from", "00:00", "--to", "24:00")
+    page = await new_page(browser, server)
+    await sign_in(page, "budi", password(server, "budi"))
+    await expect(page.locator(".duty")).to_contain_text("Dewi Lestari")
+    await page.get_by_role("link", name="Statistik").click()
+    await expect(page.get_by_role("heading", name=re.compile("Statistik"))).to_be_visible()
+    await expect(page.get_by_role("heading", name="Kategori")).to_be_visible()
+    await expect(page.locator("svg").first).to_be_visible()
+    await screenshot(page, "console-statistics.png")
+    async with page.expect_download() as download_info:
+        await page.get_by_role("link", name="Unduh CSV").click()
+    download = await download_info.value
+    exported = read_text(Path(await download.path()))
+    assert exported.startswith("dimension,value,")
+    assert "dikunci di kamar" not in exported and "PKSAI-2026" not in exported
+    await page.get_by_role("link", name="Jadwal piket").first.click()
+    await page.get_by_label("Jenis").select_option("leave")
+    await page.get_by_label("Petugas").select_option(label="Dewi Lestari")
+    await page.get_by_label("Tanggal").fill("2026-12-25")
+    await page.get_by_role("button", name="Simpan").click()
+    await expect(page.get_by_role("status")).to_have_text("Jadwal disimpan.")
+    await expect(page.get_by_text("2026-12-25")).to_be_visible()
