@@ -16,16 +16,23 @@ from admin.routing import Router, schedule
 from bot.hotline import Hotline
 from bot.worker import drain_forever
 from storage.models import Job
+from storage.retention import purge_closed
 
 log = logging.getLogger(__name__)
 Handler = Callable[[AsyncSession, Job, datetime], Awaitable[None]]
-RECURRING = {"handover": timedelta(0)}
+RECURRING = {"handover": timedelta(0), "retention": timedelta(0)}
+RETENTION_EVERY = timedelta(hours=6)
 
 
 class Scheduler:
     def __init__(self, hotline: Hotline, router: Router):
         self.hotline = hotline
-        self.handlers: dict[str, Handler] = {"escalate": router.escalate, "handover": router.handover}
+        self.handlers: dict[str, Handler] = {
+            "escalate": router.escalate,
+            "handover": router.handover,
+            "retention": self.retention,
+        }
+        self.retention_period = timedelta(days=hotline.settings.deployment.retention.closed_content_days)
         self.wake = asyncio.Event()
 
     async def ensure_recurring(self) -> None:
@@ -60,3 +67,9 @@ class Scheduler:
                 return True
             await handler(session, job, now)
         return True
+
+    async def retention(self, session: AsyncSession, job: Job, now: datetime) -> None:
+        purged = await purge_closed(session, self.retention_period, now)
+        if purged:
+            log.info("retention: content of %d closed reports purged", purged)
+        job.due_at, job.done_at = now + RETENTION_EVERY, None

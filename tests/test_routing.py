@@ -273,3 +273,38 @@ async def test_roster_changes_are_validated(hotline: Hotline, morning: FakeClock
         await add_change(session, people["ani"].unit_id, None, "2026-11-23", "holiday")
     report = await file(hotline, "on-a-holiday")
     assert report.assignee_id is None
+
+
+async def test_closed_reports_lose_their_content_after_retention(
+    hotline: Hotline, morning: FakeClock
+) -> None:
+    from storage.models import ReportContent
+    from storage.reports import ReportStore
+    from storage.units import unit_ids
+
+    await staff(hotline, morning)
+    report = await file(hotline, "old-case")
+    async with hotline.sessions() as session, session.begin():
+        store = ReportStore(session, hotline.settings.keyring, await unit_ids(session))
+        row = await session.get(Report, report.id)
+        await store.add_event(row, "note", morning(), text="catatan rahasia")  # type: ignore[arg-type]
+        row.status, row.closed_at = "selesai", morning()  # type: ignore[union-attr]
+    scheduler = Scheduler(hotline, hotline.router)
+    await scheduler.ensure_recurring()
+    morning.advance(days=729)
+    await drain(scheduler)
+    async with hotline.sessions() as session:
+        assert await session.get(ReportContent, report.id) is not None, "not yet"
+    morning.advance(days=2)
+    await drain(scheduler)
+    async with hotline.sessions() as session:
+        row = await session.get(Report, report.id)
+        assert row is not None and row.content_purged_at is not None
+        assert await session.get(ReportContent, report.id) is None
+        texts = (
+            await session.scalars(select(CaseEvent.sealed).where(CaseEvent.report_id == report.id))
+        ).all()
+        assert all(t is None for t in texts)
+        assert (row.category, row.region_code, row.age_band) == ("fisik", "33.75.02", "6-12"), (
+            "statistics remain"
+        )
