@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.access import can_assign, can_read_content, can_view
@@ -22,7 +22,7 @@ from storage import audit
 from storage.attachments import AttachmentStore
 from storage.cases import acknowledge, may_handle
 from storage.crypto import Keyring
-from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, Referral, Report
+from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, OutboxMessage, Referral, Report
 from storage.reports import ReportStore, event_context
 
 URGENCIES = ("urgent", "high", "normal")
@@ -63,6 +63,8 @@ class CaseView:
     may_handle: bool
     may_assign: bool
     names: dict[int, str] = field(default_factory=dict)
+    held: int = 0
+    """Officer replies waiting for WhatsApp's 24-hour window to reopen."""
 
 
 @dataclass
@@ -129,6 +131,12 @@ class Desk:
             )
         ).all()
         assignee = await self.session.get(Officer, report.assignee_id) if report.assignee_id else None
+        held = await self.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.report_id == report.id, OutboxMessage.held_reason.is_not(None))
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None))
+        )
         return CaseView(
             report=report,
             content=content,
@@ -144,6 +152,7 @@ class Desk:
             may_handle=may_handle(self.officer, report),
             may_assign=can_assign(self.officer, report),
             names=names,
+            held=int(held or 0),
         )
 
     async def attachment(self, report: Report, ref: str, *, original: bool) -> tuple[bytes, str] | None:

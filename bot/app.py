@@ -26,6 +26,7 @@ from bot.hotline import Hotline
 from bot.runtime import idle_sweep_interval
 from bot.scheduler import Scheduler
 from bot.telegram.webhook import telegram_webhook
+from bot.whatsapp.webhook import whatsapp_webhook
 from flows.understanding import parse_phone
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,13 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
             telegram = TelegramService(hotline)
             await telegram.start()
         app.state.telegram = telegram
+        whatsapp = None
+        if hotline.settings.whatsapp_token is not None and hotline.settings.whatsapp_app_secret is not None:
+            from bot.whatsapp.channel import WhatsAppChannel
+
+            whatsapp = WhatsAppChannel(hotline)
+            await whatsapp.start()
+        app.state.whatsapp = whatsapp
         try:
             yield
         finally:
@@ -98,6 +106,8 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
                     await task
             if telegram is not None:
                 await telegram.stop()
+            if whatsapp is not None:
+                await whatsapp.stop()
             await hotline.close()
 
     console = Console(hotline)
@@ -106,6 +116,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
             Route("/", landing),
             Route("/healthz", healthz),
             Route("/webhook/telegram", telegram_webhook, methods=["POST"]),
+            Route("/webhook/whatsapp", whatsapp_webhook, methods=["GET", "POST"]),
             *console.routes(),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
@@ -113,6 +124,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
     )
     app.state.hotline = hotline
     app.state.telegram = None
+    app.state.whatsapp = None
     return app
 
 

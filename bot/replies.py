@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.telegram import CHANNEL as TELEGRAM
 from bot.telegram.render import send_message_calls
+from bot.whatsapp import CHANNEL as WHATSAPP
+from bot.whatsapp.render import payloads
 from flows.i18n import N_, Catalogues
 from flows.outbound import Reply
 from storage import audit
@@ -46,13 +48,26 @@ async def reply_to_reporter(
     statement = select(DeliveryAddress).where(
         DeliveryAddress.report_id == report.id, DeliveryAddress.blocked_at.is_(None)
     )
+    heading = catalogues.text(report.locale, N_("reply.from_officer"), reference=report.reference)
+    reply = Reply(f"{heading}\n\n{text}")
     for address in (await session.scalars(statement)).all():
-        if address.channel != TELEGRAM:
+        where = await reports.address(report, address.channel) or ""
+        if address.channel == TELEGRAM:
+            for params in send_message_calls(where, [reply]):
+                await outbox.put(
+                    Outgoing(TELEGRAM, address.conversation_key, "sendMessage", params, report.id), now
+                )
+        elif address.channel == WHATSAPP:
+            phone_id, _, to = where.partition(":")
+            choose = catalogues.text(report.locale, N_("whatsapp.choose"))
+            button = catalogues.text(report.locale, N_("whatsapp.list_button"))
+            for payload in payloads(to, reply, choose=choose, list_button=button):
+                params = {"phone_number_id": phone_id, "payload": payload}
+                message = Outgoing(
+                    WHATSAPP, address.conversation_key, "messages", params, report.id, "officer"
+                )
+                await outbox.put(message, now)
+        else:
             continue
-        chat_id = await reports.address(report, TELEGRAM)
-        heading = catalogues.text(report.locale, N_("reply.from_officer"), reference=report.reference)
-        for params in send_message_calls(chat_id or "", [Reply(f"{heading}\n\n{text}")]):
-            message = Outgoing(TELEGRAM, address.conversation_key, "sendMessage", params, report.id)
-            await outbox.put(message, now)
         queued += 1
     return queued

@@ -110,7 +110,7 @@ class Runtime:
     async def process(self, session: AsyncSession, inbound: Inbound) -> Handled:
         """Handle one event inside the caller's transaction (a channel adds its outbox rows)."""
         return await self._step(
-            session, inbound, lambda conv, now: self.flow.handle(conv, inbound.event, now)
+            session, inbound, lambda conv, now: self.flow.handle(conv, inbound.event, now), written=True
         )
 
     async def current_question(self, channel: str, user_id: str) -> list[Reply]:
@@ -152,13 +152,18 @@ class Runtime:
         session: AsyncSession,
         inbound: Inbound,
         step: Callable[[Conversation, datetime], Outcome],
+        *,
+        written: bool = False,
     ) -> Handled:
+        """``written``: the reporter sent something (opens WhatsApp's 24-hour window)."""
         now = self.clock()
         ctx = await self._context(session, inbound, now)
         locale = self.flow.deployment.hotline.default_locale
         row, conv = await ctx.conversations.load(inbound.channel, inbound.user_id, now, default_locale=locale)
         ctx.conversation_key = row.key
         replies = await self._settle(ctx, conv, step(conv, now))
+        if written:
+            row.last_inbound_at = now
         await ctx.conversations.save(row, conv, now)
         return Handled(replies, ctx.wiped, row.key)
 

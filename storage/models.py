@@ -90,6 +90,8 @@ class Conversation(Base):
     updated_at: Mapped[datetime]
     idle_since: Mapped[datetime | None] = mapped_column(index=True)
     """Set while a draft or status session is open, so the sweeper finds idle ones."""
+    last_inbound_at: Mapped[datetime | None]
+    """When the reporter last wrote: WhatsApp's 24-hour customer-service window runs from it."""
 
 
 class ReferenceCounter(Base):
@@ -259,6 +261,11 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]
     dead_at: Mapped[datetime | None]
+    provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    """The channel's id of the sent message (WhatsApp ``wamid``), for its status callbacks."""
+    delivery_state: Mapped[str | None] = mapped_column(String(16))
+    held_reason: Mapped[str | None] = mapped_column(String(40))
+    """Why a message waits (outside WhatsApp's 24-hour window); cleared when it can go."""
 
 
 class ChannelMessage(Base):

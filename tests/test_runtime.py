@@ -80,7 +80,7 @@ async def test_danger_files_an_urgent_report_at_once(hotline: Hotline) -> None:
     assert (report.urgency, report.complete, report.status) == ("urgent", False, "baru")
     async with hotline.sessions() as session:
         kinds = (await session.scalars(select(CaseEvent.kind))).all()
-    assert kinds == ["urgent_alert"]
+    assert kinds == ["urgent_alert", "unassigned"], "nobody is on the roster: it waits, supervisors told"
 
 
 async def test_an_abandoned_urgent_draft_becomes_an_urgent_report(hotline: Hotline, clock) -> None:
@@ -96,7 +96,7 @@ async def test_an_abandoned_urgent_draft_becomes_an_urgent_report(hotline: Hotli
     assert report.receipt_hash is None
     async with hotline.sessions() as session:
         kinds = (await session.scalars(select(CaseEvent.kind).order_by(CaseEvent.id))).all()
-    assert kinds == ["urgent_alert", "abandoned"]
+    assert kinds == ["urgent_alert", "unassigned", "abandoned"]
     text = await say(hotline, "halo")
     assert "Apa yang ingin Anda lakukan?" in text
 
@@ -209,5 +209,5 @@ async def test_submitting_is_audited_without_content(hotline: Hotline) -> None:
     await file_report(hotline)
     async with hotline.sessions() as session:
         entries = (await session.scalars(select(AuditEntry))).all()
-    assert [e.action for e in entries] == ["submitted"]
+    assert [e.action for e in entries] == ["submitted", "routed_roster"]
     assert all(STORY not in str(e.detail) for e in entries)

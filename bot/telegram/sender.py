@@ -55,7 +55,7 @@ class TelegramSender:
         self.bot = bot
         self.keyring = hotline.settings.keyring
         self.backoff_base = hotline.settings.outbox_backoff_base
-        self.lease = timedelta(seconds=hotline.settings.telegram_timeout + 30)
+        self.lease = timedelta(seconds=hotline.settings.telegram_timeout + 5)
         self.wake = asyncio.Event()
 
     def outbox(self, session: Any) -> Outbox:
