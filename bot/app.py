@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
@@ -26,17 +26,11 @@ from bot.hotline import Hotline
 from bot.runtime import idle_sweep_interval
 from bot.scheduler import Scheduler
 from bot.telegram.webhook import telegram_webhook
+from bot.webchat import WebChat
 from bot.whatsapp.webhook import whatsapp_webhook
-from flows.understanding import parse_phone
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
@@ -44,30 +38,6 @@ TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
 
 def create_app(hotline: Hotline | None = None) -> Starlette:
     hotline = hotline or Hotline.build()
-    deployment = hotline.settings.deployment
-
-    async def landing(request: Request) -> Response:
-        locale = request.query_params.get("lang", deployment.hotline.default_locale)
-        locale = locale if locale in hotline.catalogues.locales else "id"
-
-        def gettext(key: str, **params: object) -> str:
-            return hotline.catalogues.text(locale, key, **params)
-
-        page = TEMPLATES.get_template("landing.html").render(
-            _=gettext,
-            locale=locale,
-            hotline=deployment.hotline.name,
-            numbers=[
-                (
-                    n.number,
-                    _number_link(n.number, n.kind, deployment.hotline.phone_region),
-                    n.label.get(locale),
-                )
-                for n in deployment.emergency_numbers
-            ],
-            regions=[r.name for r in deployment.regions.values()],
-        )
-        return HTMLResponse(page, headers=SECURITY_HEADERS)
 
     async def healthz(request: Request) -> Response:
         try:
@@ -111,9 +81,13 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
             await hotline.close()
 
     console = Console(hotline)
+    chat = WebChat(hotline, TEMPLATES)
     app = Starlette(
         routes=[
-            Route("/", landing),
+            Route("/", chat.page),
+            Route("/chat/start", chat.start, methods=["POST"]),
+            Route("/chat/resume", chat.resume, methods=["POST"]),
+            Route("/chat/send", chat.send, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/webhook/telegram", telegram_webhook, methods=["POST"]),
             Route("/webhook/whatsapp", whatsapp_webhook, methods=["GET", "POST"]),
@@ -140,13 +114,6 @@ def with_csrf(app: Starlette, hotline: Hotline) -> ASGIApp:
         cookie_secure=True,
         cookie_samesite="Strict",
     )
-
-
-def _number_link(number: str, kind: str, region: str) -> str:
-    if kind != "whatsapp":
-        return f"tel:{number}"
-    e164 = parse_phone(number, region) or number
-    return f"https://wa.me/{e164.lstrip('+')}"
 
 
 async def _sweep_idle_drafts(hotline: Hotline) -> None:

@@ -65,6 +65,8 @@ class Handled:
     replies: list[Reply]
     wiped: bool = False
     conversation_key: str = ""
+    state: str = "menu"
+    """The conversation's state after the event (web chat asks it to label its buttons)."""
 
 
 class Notifier(Protocol):
@@ -165,7 +167,7 @@ class Runtime:
         if written:
             row.last_inbound_at = now
         await ctx.conversations.save(row, conv, now)
-        return Handled(replies, ctx.wiped, row.key)
+        return Handled(replies, ctx.wiped, row.key, conv.state)
 
     async def _context(self, session: AsyncSession, inbound: Inbound | None, now: datetime) -> _Context:
         if self._unit_ids is None:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     """Seconds of the first retry delay; it doubles per attempt (with jitter), up to 30 minutes."""
     max_attachment_mb: float = Field(default=20.0, gt=0, le=50)
     console_poll_seconds: float = Field(default=15.0, gt=0)
+    quick_exit_url: str = "https://www.google.co.id/search?q=resep+masakan"
+    """Where the web chat's quick-exit button goes: somewhere that looks like nothing."""
     whatsapp_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None

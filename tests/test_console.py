@@ -138,10 +138,11 @@ def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-async def screenshot(page: Page, name: str) -> None:
+async def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Refresh a screenshot in docs/ when HOTLINE_UPDATE_SCREENSHOTS is set."""
     if os.environ.get("HOTLINE_UPDATE_SCREENSHOTS"):
         DOCS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(DOCS / name), full_page=True)
+        await page.screenshot(path=str(DOCS / name), full_page=full_page)
 
 
 async def test_wrong_password_then_lockout(browser: Browser, server: Harness) -> None:
