@@ -64,6 +64,17 @@ class Inbox:
         update.sealed = None
         update.last_error = error
 
+    async def failed(self, inbox_id: int, error: str, now: datetime) -> None:
+        """Count a failed attempt (in its own transaction); give up after ``MAX_ATTEMPTS``, so one
+        poisonous update cannot block its conversation for ever."""
+        row = await self.session.get(InboxUpdate, inbox_id)
+        if row is None or row.processed_at is not None:
+            return
+        row.attempts += 1
+        row.last_error = error[:200]
+        if row.attempts >= MAX_ATTEMPTS:
+            self.done(row, now, error=row.last_error)
+
     async def purge(self, now: datetime) -> int:
         statement = delete(InboxUpdate).where(
             InboxUpdate.processed_at.is_not(None), InboxUpdate.received_at < now - KEEP_DEDUPE_KEYS

@@ -30,7 +30,7 @@ from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
 from storage.attachments import AttachmentStore
-from storage.inbox import MAX_ATTEMPTS, Inbox
+from storage.inbox import Inbox
 from storage.models import CaseEvent, ChannelMessage, DeliveryAddress, InboxUpdate
 from storage.outbox import Outbox, Outgoing
 from storage.units import unit_ids
@@ -103,7 +103,7 @@ class TelegramProcessor:
         except Exception as exc:
             if inbox_id is None:
                 raise
-            await self._failed(inbox_id, exc)
+            await self.failed(inbox_id, exc)
             return True
         if download is not None:
             await self._download(download)
@@ -116,17 +116,6 @@ class TelegramProcessor:
         except ValidationError:
             return Interpretation("ignore", int(data.get("update_id", 0)))
 
-    async def _failed(self, inbox_id: int, exc: Exception) -> None:
-        log.error("telegram update failed (%s)", type(exc).__name__, exc_info=exc)
-        async with self.hotline.sessions() as session, session.begin():
-            row = await session.get(InboxUpdate, inbox_id)
-            if row is None or row.processed_at is not None:
-                return
-            row.attempts += 1
-            row.last_error = type(exc).__name__
-            if row.attempts >= MAX_ATTEMPTS:
-                Inbox(session, self.keyring).done(row, self.hotline.runtime.clock(), error=row.last_error)
-
     async def _needs_download(
         self, session: AsyncSession, row: InboxUpdate, info: Interpretation
     ) -> _Download | None:
@@ -137,6 +126,13 @@ class TelegramProcessor:
         if await AttachmentStore(session, self.keyring).by_source(f"{CHANNEL}:{row.update_id}"):
             return None
         return _Download(row.id, int(row.update_id), row.conversation_key, info.media)
+
+    async def failed(self, inbox_id: int, exc: Exception) -> None:
+        log.error("telegram update failed (%s)", type(exc).__name__)
+        async with self.hotline.sessions() as session, session.begin():
+            await Inbox(session, self.keyring).failed(
+                inbox_id, type(exc).__name__, self.hotline.runtime.clock()
+            )
 
     async def _download(self, job: _Download) -> None:
         now = self.hotline.runtime.clock()
@@ -150,7 +146,7 @@ class TelegramProcessor:
                 if len(data) > self.max_bytes:
                     data = None
         except (TelegramAPIError, TimeoutError, OSError) as exc:
-            await self._failed(job.inbox_id, exc)
+            await self.failed(job.inbox_id, exc)
             return
         async with self.hotline.sessions() as session, session.begin():
             if data is None:

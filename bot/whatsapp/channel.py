@@ -30,7 +30,7 @@ from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
 from storage.attachments import AttachmentStore
-from storage.inbox import MAX_ATTEMPTS, Inbox
+from storage.inbox import Inbox
 from storage.models import Conversation, InboxUpdate, OutboxMessage
 from storage.outbox import Outbox, Outgoing
 
@@ -134,22 +134,19 @@ class WhatsAppChannel:
         except Exception as exc:
             if inbox_id is None:
                 raise
-            await self._failed(inbox_id, exc)
+            await self.failed(inbox_id, exc)
             return True
         if download is not None:
             await self._download(download)
         self.outbox_wake.set()
         return True
 
-    async def _failed(self, inbox_id: int, exc: Exception) -> None:
+    async def failed(self, inbox_id: int, exc: Exception) -> None:
         log.error("whatsapp update failed (%s)", type(exc).__name__)
         async with self.hotline.sessions() as session, session.begin():
-            row = await session.get(InboxUpdate, inbox_id)
-            if row is not None and row.processed_at is None:
-                row.attempts += 1
-                row.last_error = type(exc).__name__[:200]
-                if row.attempts >= MAX_ATTEMPTS:
-                    Inbox(session, self.keyring).done(row, self.hotline.runtime.clock(), row.last_error)
+            await Inbox(session, self.keyring).failed(
+                inbox_id, type(exc).__name__, self.hotline.runtime.clock()
+            )
 
     async def _download(self, job: _Download) -> None:
         """Media ids expire after a week: fetched as soon as the message is processed."""
@@ -161,7 +158,7 @@ class WhatsAppChannel:
                 data = (await self.http.get(meta["url"])).raise_for_status().content
                 data = data if len(data) <= self.max_bytes else None
         except (httpx.HTTPError, KeyError, ValueError) as exc:
-            await self._failed(job.inbox_id, exc)
+            await self.failed(job.inbox_id, exc)
             return
         async with self.hotline.sessions() as session, session.begin():
             if data is None:
