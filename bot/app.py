@@ -23,6 +23,7 @@ from starlette.types import ASGIApp
 
 from admin.web import Console
 from bot.hotline import Hotline
+from bot.metrics import metrics
 from bot.runtime import idle_sweep_interval
 from bot.scheduler import Scheduler
 from bot.telegram.webhook import telegram_webhook
@@ -89,6 +90,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
             Route("/chat/resume", chat.resume, methods=["POST"]),
             Route("/chat/send", chat.send, methods=["POST"]),
             Route("/healthz", healthz),
+            Route("/metrics", metrics),
             Route("/webhook/telegram", telegram_webhook, methods=["POST"]),
             Route("/webhook/whatsapp", whatsapp_webhook, methods=["GET", "POST"]),
             *console.routes(),

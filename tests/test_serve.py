@@ -64,3 +64,11 @@ def test_health_and_landing_page(server: str, tmp_path: Path) -> None:
     assert "Child protection complaint service" in english
     assert (tmp_path / "hotline.secret").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "hotline.db").exists(), "serve migrates on start"
+
+
+def test_metrics_for_prometheus(server: str) -> None:
+    response = httpx.get(server + "/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "hotline_jobs_overdue 0.0" in response.text
+    assert "# TYPE hotline_reports_open gauge" in response.text

@@ -1,0 +1,87 @@
+"""``/metrics`` for Prometheus: the health of the promise that no report is lost or left waiting.
+
+Every value is an aggregate count read from the database at scrape time (no identifiers, no
+content), so several server processes report the same truth.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy import func, select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin.sla import CLOSED
+from bot.hotline import Hotline
+from storage.models import InboxUpdate, Job, OutboxMessage, Report, Unit
+
+
+async def metrics(request: Request) -> Response:
+    hotline: Hotline = request.app.state.hotline
+    registry = CollectorRegistry()
+    open_cases = Gauge(
+        "hotline_reports_open", "Open reports", ["unit", "urgency", "status"], registry=registry
+    )
+    unassigned = Gauge(
+        "hotline_reports_unassigned", "Open reports with nobody assigned", ["unit"], registry=registry
+    )
+    inbox = Gauge(
+        "hotline_inbox_pending", "Updates recorded, not yet processed", ["channel"], registry=registry
+    )
+    outbox = Gauge(
+        "hotline_outbox_messages", "Messages to send, by state", ["channel", "state"], registry=registry
+    )
+    jobs = Gauge("hotline_jobs_overdue", "Scheduled jobs past due and not run", registry=registry)
+    now: datetime = hotline.runtime.clock()
+    async with hotline.sessions() as session:
+        units = {u.id: u.code for u in (await session.scalars(select(Unit))).all()}
+        rows = await session.execute(
+            select(Report.unit_id, Report.urgency, Report.status, func.count())
+            .where(Report.status.not_in(CLOSED))
+            .group_by(Report.unit_id, Report.urgency, Report.status)
+        )
+        for unit_id, urgency, status, count in rows:
+            open_cases.labels(units.get(unit_id, "?"), urgency, status).set(count)
+        rows = await session.execute(
+            select(Report.unit_id, func.count())
+            .where(Report.status.not_in(CLOSED), Report.assignee_id.is_(None))
+            .group_by(Report.unit_id)
+        )
+        for unit_id, count in rows:
+            unassigned.labels(units.get(unit_id, "?")).set(count)
+        rows = await session.execute(
+            select(InboxUpdate.channel, func.count())
+            .where(InboxUpdate.processed_at.is_(None))
+            .group_by(InboxUpdate.channel)
+        )
+        for channel, count in rows:
+            inbox.labels(channel).set(count)
+        rows = await session.execute(
+            select(
+                OutboxMessage.channel,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.dead_at.is_(None),
+                OutboxMessage.held_reason.is_(None),
+                func.count(),
+            ).group_by(
+                OutboxMessage.channel,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.dead_at.is_(None),
+                OutboxMessage.held_reason.is_(None),
+            )
+        )
+        for channel, unsent, alive, not_held, count in rows:
+            label = "sent" if not unsent else ("dead" if not alive else ("pending" if not_held else "held"))
+            outbox.labels(channel, label).inc(count)
+        jobs.set(
+            await session.scalar(
+                select(func.count()).select_from(Job).where(Job.done_at.is_(None), Job.due_at < now)
+            )
+            or 0
+        )
+    return Response(
+        generate_latest(registry), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
+    )
