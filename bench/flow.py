@@ -68,18 +68,43 @@ async def bench_runtime(url: str, reports: int, concurrency: int) -> tuple[float
     return reports / elapsed, len(latencies) / elapsed, latencies
 
 
+async def on_throwaway(url: str, work):  # type: ignore[no-untyped-def]
+    """SQLite gets a temporary file; PostgreSQL a database made for the run and dropped after."""
+    if url.startswith("sqlite"):
+        return await work(url)
+    import uuid
+
+    import asyncpg
+
+    admin = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    name = f"hotline_bench_{uuid.uuid4().hex[:10]}"
+    connection = await asyncpg.connect(admin)
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+        return await work(f"{base}/{name}")
+    finally:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=10)
-    parser.add_argument("--postgres", help="postgresql+asyncpg://... of an empty database")
+    parser.add_argument(
+        "--postgres",
+        help="postgresql://user@host/db of a server to benchmark on; a throwaway database is made there",
+    )
     args = parser.parse_args()
     print(f"pure flow: {bench_flow(2000):,.0f} turns/s (one core)")
     targets = [("SQLite (WAL)", "sqlite+aiosqlite:///{folder}/bench.db")]
     if args.postgres:
         targets.append(("PostgreSQL", args.postgres))
     for name, url in targets:
-        per_report, per_message, latencies = asyncio.run(bench_runtime(url, args.reports, args.concurrency))
+        per_report, per_message, latencies = asyncio.run(
+            on_throwaway(url, lambda u: bench_runtime(u, args.reports, args.concurrency))
+        )
         quantiles = statistics.quantiles(latencies, n=100)
         print(
             f"{name}: {per_report:,.1f} whole reports/s, {per_message:,.0f} messages/s, "
