@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_reply_template: str | None = None
+    """An approved message template (one body parameter: the report number) that tells a reporter
+    outside the 24-hour window that an officer has replied; the reply itself waits for them."""
+    whatsapp_template_language: str = "id"
 
     @cached_property
     def deployment(self) -> Deployment:

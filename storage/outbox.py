@@ -71,7 +71,8 @@ class Outbox:
         statement = next_in_line(
             OutboxMessage,
             ("channel", "destination"),
-            lambda row: and_(row.sent_at.is_(None), row.dead_at.is_(None)),
+            # A message held for WhatsApp's window does not block the ones after it.
+            lambda row: and_(row.sent_at.is_(None), row.dead_at.is_(None), row.held_reason.is_(None)),
             OutboxMessage.channel == channel,
             OutboxMessage.not_before <= now,
         )

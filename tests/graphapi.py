@@ -92,7 +92,7 @@ class FakeGraphAPI:
         for message in self.to(wa_id):
             if message["type"] == "text":
                 out.append(message["text"]["body"])
-            else:
+            elif message["type"] == "interactive":
                 out.append(message["interactive"]["body"]["text"])
         return out
 

@@ -33,6 +33,7 @@ async def server(graph: FakeGraphAPI, tmp_path_factory: pytest.TempPathFactory) 
         "HOTLINE_WHATSAPP_APP_SECRET": APP_SECRET,
         "HOTLINE_WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
         "HOTLINE_WHATSAPP_API_URL": graph.url,
+        "HOTLINE_WHATSAPP_REPLY_TEMPLATE": "balasan_petugas",
     }
     harness = await Harness(telegram, tmp_path_factory.mktemp("whatsapp"), extra_env=env).start()
     harness.webhooks = Webhooks()  # type: ignore[attr-defined]
@@ -197,5 +198,12 @@ async def test_an_officer_reply_outside_24_hours_waits_for_the_reporter(
     )
     assert held == [("outside_24h_window",)]
     assert not any("anak aman" in t for t in graph.texts(wa))
+    notice = await server.api.wait_for(lambda: [m for m in graph.to(wa) if m["type"] == "template"])
+    assert notice[0]["template"]["name"] == "balasan_petugas"
+    assert notice[0]["template"]["components"][0]["parameters"][0]["text"] == reference
+    server.hotline("officer", "reply", reference, "--as", "wulan", "Satu lagi: besok kami datang.")
+    await asyncio.sleep(1.5)
+    assert len([m for m in graph.to(wa) if m["type"] == "template"]) == 1, "one notice per waiting spell"
     await send(server, graph, wa, hooks.text(wa, "menu"), "Kami sudah ke rumahnya, anak aman.")
+    await server.api.wait_for(lambda: any("besok kami datang" in t for t in graph.texts(wa)))
     assert server.query("SELECT count(*) FROM outbox WHERE held_reason IS NOT NULL") == [(0,)]

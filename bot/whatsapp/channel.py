@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
@@ -31,7 +31,7 @@ from flows.i18n import N_
 from flows.outbound import Reply
 from storage.attachments import AttachmentStore
 from storage.inbox import Inbox
-from storage.models import Conversation, InboxUpdate, OutboxMessage
+from storage.models import Conversation, InboxUpdate, OutboxMessage, Report
 from storage.outbox import Outbox, Outgoing
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ class WhatsAppChannel:
             if row is None:
                 return False
             if row.purpose == "officer" and not await self._window_open(session, row.destination, now):
-                row.held_reason, row.not_before = OUTSIDE_WINDOW, now + HOLD_UNTIL_WRITES
+                await self._hold(session, outbox, row, now)
                 return True
             row.not_before = now + self.lease
             message_id, params = row.id, outbox.params(row)
@@ -259,6 +259,44 @@ class WhatsAppChannel:
         else:
             await self._settle(message_id, "dead", str(response.status_code))
         return True
+
+    async def _hold(self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, now: datetime) -> None:
+        """Outside the window: hold the reply; with an approved template, tell the reporter once."""
+        already_held = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.destination == row.destination, OutboxMessage.held_reason.is_not(None))
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None))
+        )
+        row.held_reason, row.not_before = OUTSIDE_WINDOW, now + HOLD_UNTIL_WRITES
+        template = self.hotline.settings.whatsapp_reply_template
+        if template and not already_held:
+            params = outbox.params(row)
+            report = await session.get(Report, row.report_id) if row.report_id else None
+            payload = {
+                "messaging_product": "whatsapp",
+                "to": params["payload"]["to"],
+                "type": "template",
+                "template": {
+                    "name": template,
+                    "language": {"code": self.hotline.settings.whatsapp_template_language},
+                    "components": [
+                        {
+                            "type": "body",
+                            "parameters": [{"type": "text", "text": report.reference if report else "-"}],
+                        }
+                    ],
+                },
+            }
+            notice = Outgoing(
+                CHANNEL,
+                row.destination,
+                "messages",
+                {"phone_number_id": params["phone_number_id"], "payload": payload},
+                row.report_id,
+                "template",
+            )
+            await outbox.put(notice, now)
 
     async def _window_open(self, session: AsyncSession, destination: str, now: datetime) -> bool:
         last = await session.scalar(
