@@ -58,6 +58,15 @@ async def send(server: Harness, graph: FakeGraphAPI, wa_id: str, payload: dict, 
     response = await post(server, payload)
     assert response.status_code == 200, response.text
     await server.api.wait_for(lambda: any(expect in t for t in graph.texts(wa_id)[before:]), what=expect)
+    await settled(graph, wa_id)
+
+
+async def settled(graph: FakeGraphAPI, wa_id: str) -> None:
+    """Wait until the bot has finished answering (a reply may be several messages)."""
+    count = -1
+    while count != len(graph.to(wa_id)):
+        count = len(graph.to(wa_id))
+        await asyncio.sleep(0.4)
 
 
 async def choose(server: Harness, graph: FakeGraphAPI, wa_id: str, option: str, expect: str) -> None:

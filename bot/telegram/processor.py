@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
+from bot.inbox_worker import InboxWorker
 from bot.runtime import Inbound
 from bot.telegram import CHANNEL
 from bot.telegram.officers import OfficerDesk
@@ -50,12 +51,13 @@ class _Download:
     media: MediaRef
 
 
-class TelegramProcessor:
+class TelegramProcessor(InboxWorker[Interpretation, _Download]):
+    channel = CHANNEL
+
     def __init__(self, hotline: Hotline, bot: Bot, desk: OfficerDesk, wake_sender: asyncio.Event):
-        self.hotline = hotline
+        super().__init__(hotline)
         self.bot = bot
         self.desk = desk
-        self.keyring = hotline.settings.keyring
         self.wake = asyncio.Event()
         self.wake_sender = wake_sender
         self.max_bytes = int(hotline.settings.max_attachment_mb * 1024 * 1024)
@@ -84,39 +86,16 @@ class TelegramProcessor:
     async def run(self) -> None:
         await drain_forever("telegram inbox", self.run_once, self.wake)
 
-    async def run_once(self) -> bool:
-        """Handle the next pending update; False when there is none."""
-        download: _Download | None = None
-        inbox_id: int | None = None
-        try:
-            async with self.hotline.sessions() as session, session.begin():
-                inbox = Inbox(session, self.keyring)
-                row = await inbox.claim(CHANNEL)
-                if row is None:
-                    return False
-                inbox_id = row.id
-                info = self._interpret(inbox.payload(row))
-                download = await self._needs_download(session, row, info)
-                if download is None:
-                    await self._handle(session, row, info)
-                    inbox.done(row, self.hotline.runtime.clock())
-        except Exception as exc:
-            if inbox_id is None:
-                raise
-            await self.failed(inbox_id, exc)
-            return True
-        if download is not None:
-            await self._download(download)
+    def handled(self) -> None:
         self.wake_sender.set()
-        return True
 
-    def _interpret(self, data: dict[str, Any]) -> Interpretation:
+    def read(self, data: dict[str, Any]) -> Interpretation:
         try:
             return interpret(parse(data))
         except ValidationError:
             return Interpretation("ignore", int(data.get("update_id", 0)))
 
-    async def _needs_download(
+    async def needs_download(
         self, session: AsyncSession, row: InboxUpdate, info: Interpretation
     ) -> _Download | None:
         if info.media is None or row.last_error == TOO_LARGE:
@@ -127,14 +106,7 @@ class TelegramProcessor:
             return None
         return _Download(row.id, int(row.update_id), row.conversation_key, info.media)
 
-    async def failed(self, inbox_id: int, exc: Exception) -> None:
-        log.error("telegram update failed (%s)", type(exc).__name__)
-        async with self.hotline.sessions() as session, session.begin():
-            await Inbox(session, self.keyring).failed(
-                inbox_id, type(exc).__name__, self.hotline.runtime.clock()
-            )
-
-    async def _download(self, job: _Download) -> None:
+    async def download(self, job: _Download) -> None:
         now = self.hotline.runtime.clock()
         try:
             file = await self.bot.get_file(job.media.file_id)
@@ -163,7 +135,7 @@ class TelegramProcessor:
                 now=now,
             )
 
-    async def _handle(self, session: AsyncSession, row: InboxUpdate, info: Interpretation) -> None:
+    async def handle(self, session: AsyncSession, row: InboxUpdate, info: Interpretation) -> None:
         now = self.hotline.runtime.clock()
         outbox = Outbox(session, self.keyring)
         key = row.conversation_key

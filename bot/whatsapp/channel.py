@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
+from bot.inbox_worker import InboxWorker
 from bot.runtime import Inbound
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.render import payloads
@@ -57,12 +58,13 @@ class _Download:
     media: MediaRef
 
 
-class WhatsAppChannel:
+class WhatsAppChannel(InboxWorker[Incoming, _Download]):
+    channel = CHANNEL
+
     def __init__(self, hotline: Hotline):
         settings = hotline.settings
         assert settings.whatsapp_token is not None
-        self.hotline = hotline
-        self.keyring = settings.keyring
+        super().__init__(hotline)
         self.api = settings.whatsapp_api_url.rstrip("/")
         self.http = httpx.AsyncClient(
             headers={"Authorization": f"Bearer {settings.whatsapp_token.get_secret_value()}"},
@@ -80,7 +82,7 @@ class WhatsAppChannel:
 
     async def start(self) -> None:
         self._tasks = [
-            asyncio.create_task(drain_forever("whatsapp inbox", self.process_once, self.inbox_wake)),
+            asyncio.create_task(drain_forever("whatsapp inbox", self.run_once, self.inbox_wake)),
             asyncio.create_task(drain_forever("whatsapp outbox", self.send_once, self.outbox_wake)),
         ]
 
@@ -109,46 +111,22 @@ class WhatsAppChannel:
 
     # Processing.
 
-    async def process_once(self) -> bool:
-        download: _Download | None = None
-        inbox_id: int | None = None
-        try:
-            async with self.hotline.sessions() as session, session.begin():
-                inbox = Inbox(session, self.keyring)
-                row = await inbox.claim(CHANNEL)
-                if row is None:
-                    return False
-                inbox_id = row.id
-                incoming = interpret(inbox.payload(row))
-                attachments = AttachmentStore(session, self.keyring)
-                source = f"{CHANNEL}:{row.update_id}"
-                if (
-                    incoming.media
-                    and row.last_error != "too_large"
-                    and not await attachments.by_source(source)
-                ):
-                    download = _Download(row.id, row.update_id, row.conversation_key, incoming.media)
-                else:
-                    await self._handle(session, row, incoming)
-                    inbox.done(row, self.hotline.runtime.clock())
-        except Exception as exc:
-            if inbox_id is None:
-                raise
-            await self.failed(inbox_id, exc)
-            return True
-        if download is not None:
-            await self._download(download)
+    def read(self, payload: Any) -> Incoming:
+        return interpret(payload)
+
+    async def needs_download(
+        self, session: AsyncSession, row: InboxUpdate, item: Incoming
+    ) -> _Download | None:
+        if item.media is None or row.last_error == "too_large":
+            return None
+        if await AttachmentStore(session, self.keyring).by_source(f"{CHANNEL}:{row.update_id}"):
+            return None
+        return _Download(row.id, row.update_id, row.conversation_key, item.media)
+
+    def handled(self) -> None:
         self.outbox_wake.set()
-        return True
 
-    async def failed(self, inbox_id: int, exc: Exception) -> None:
-        log.error("whatsapp update failed (%s)", type(exc).__name__)
-        async with self.hotline.sessions() as session, session.begin():
-            await Inbox(session, self.keyring).failed(
-                inbox_id, type(exc).__name__, self.hotline.runtime.clock()
-            )
-
-    async def _download(self, job: _Download) -> None:
+    async def download(self, job: _Download) -> None:
         """Media ids expire after a week: fetched as soon as the message is processed."""
         try:
             meta = (await self.http.get(f"{self.api}/{job.media.media_id}")).raise_for_status().json()
@@ -175,7 +153,7 @@ class WhatsAppChannel:
                 now=self.hotline.runtime.clock(),
             )
 
-    async def _handle(self, session: AsyncSession, row: InboxUpdate, incoming: Incoming) -> None:
+    async def handle(self, session: AsyncSession, row: InboxUpdate, incoming: Incoming) -> None:
         now = self.hotline.runtime.clock()
         key = row.conversation_key
         await session.execute(
