@@ -115,6 +115,14 @@ class Pages:
     def now(self) -> Any:
         return self.hotline.runtime.clock()
 
+    def refusal(self, request: Request, signed: Signed | None, roles: tuple[str, ...]) -> Response | None:
+        """The answer for someone who may not open a page: sign in first, or 404 outside the roles."""
+        if signed is None:
+            return self.to_login()
+        if signed.officer.role not in roles:
+            return self.not_found(request, signed.officer.locale)
+        return None
+
     def to_login(self) -> Response:
         return RedirectResponse("/admin/login", status_code=303)
 

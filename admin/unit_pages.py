@@ -28,6 +28,9 @@ from storage.models import AuditEntry, Officer, Report, Unit
 from storage.officer_links import issue_code
 from storage.officers import ROLES, OfficerError, add_officer
 
+SUPERVISING = ("supervisor", "admin")
+"""Roles that see the whole unit's running: audit, statistics, roster changes."""
+
 
 class UnitPages(Pages):
     def routes(self) -> list[Route]:
@@ -44,11 +47,9 @@ class UnitPages(Pages):
 
     async def audit_page(self, request: Request) -> Response:
         async with self.signed_in(request) as signed:
-            if signed is None:
-                return self.to_login()
+            if (refused := self.refusal(request, signed, SUPERVISING)) is not None:
+                return refused
             officer = signed.officer
-            if officer.role not in ("supervisor", "admin"):
-                return self.not_found(request, officer.locale)
             unit_officers = select(Officer.id).where(Officer.unit_id == officer.unit_id)
             unit_reports = select(Report.id).where(Report.unit_id == officer.unit_id)
             entries = (
@@ -67,11 +68,9 @@ class UnitPages(Pages):
 
     async def users_page(self, request: Request) -> Response:
         async with self.signed_in(request) as signed:
-            if signed is None:
-                return self.to_login()
+            if (refused := self.refusal(request, signed, ("admin",))) is not None:
+                return refused
             officer = signed.officer
-            if officer.role != "admin":
-                return self.not_found(request, officer.locale)
             created = None
             error = None
             if request.method == "POST":
@@ -148,11 +147,9 @@ class UnitPages(Pages):
 
     async def stats_page(self, request: Request) -> Response:
         async with self.signed_in(request) as signed:
-            if signed is None:
-                return self.to_login()
+            if (refused := self.refusal(request, signed, SUPERVISING)) is not None:
+                return refused
             officer = signed.officer
-            if officer.role not in ("supervisor", "admin"):
-                return self.not_found(request, officer.locale)
             summary = await self._summary(signed, request)
             by_dimension = {d: [r for r in summary.rows if r.dimension == d] for d in stats.DIMENSIONS}
             charts = {d: stats.bars(rows) for d, rows in by_dimension.items()}
@@ -168,11 +165,9 @@ class UnitPages(Pages):
 
     async def stats_export(self, request: Request) -> Response:
         async with self.signed_in(request) as signed:
-            if signed is None:
-                return self.to_login()
+            if (refused := self.refusal(request, signed, SUPERVISING)) is not None:
+                return refused
             officer = signed.officer
-            if officer.role not in ("supervisor", "admin"):
-                return self.not_found(request, officer.locale)
             summary = await self._summary(signed, request)
             await audit.record(
                 signed.session,
@@ -198,7 +193,7 @@ class UnitPages(Pages):
             officer = signed.officer
             error = done = None
             if request.method == "POST":
-                if officer.role not in ("supervisor", "admin"):
+                if officer.role not in SUPERVISING:
                     return self.not_found(request, officer.locale)
                 form = {k: str(v) for k, v in (await request.form()).items()}
                 try:

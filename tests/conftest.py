@@ -16,12 +16,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 
 from bot.hotline import Hotline
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
 from flows.deployment import Deployment, load_deployment
 from flows.i18n import Catalogues
+from tests.botapi import FakeBotAPI
+from tests.browser import ARGS, CHROMIUM, require_chromium
 
 POSTGRES_ADMIN_URL = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = bool(os.environ.get("CI") or os.environ.get("HOTLINE_REQUIRE_POSTGRES"))
@@ -170,3 +173,21 @@ def sandbox_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         }
     )
     yield env
+
+
+@pytest.fixture(scope="module")
+async def api() -> AsyncIterator[FakeBotAPI]:
+    """The Bot API stand-in, one per test module."""
+    stand_in = await FakeBotAPI().start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium under Playwright, one per test module (fails in CI when missing)."""
+    require_chromium()
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        await chromium.close()

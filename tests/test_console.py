@@ -12,10 +12,9 @@ from pathlib import Path
 import httpx
 import pyotp
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.botapi import FakeBotAPI
-from tests.browser import ARGS, CHROMIUM, require_chromium
 from tests.telegram_harness import Harness
 from tests.two_units import write_two_unit_config
 
@@ -39,13 +38,6 @@ ACTIONS = (
 
 
 @pytest.fixture(scope="module")
-async def api() -> AsyncIterator[FakeBotAPI]:
-    stand_in = await FakeBotAPI().start()
-    yield stand_in
-    await stand_in.stop()
-
-
-@pytest.fixture(scope="module")
 async def server(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
     folder = tmp_path_factory.mktemp("console")
     config = write_two_unit_config(folder)
@@ -64,15 +56,6 @@ async def server(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> A
         harness.extra_env[f"PW_{args[1]}"] = output.strip().rsplit(" ", 1)[1]
     yield harness
     harness.stop()
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        await chromium.close()
 
 
 def password(server: Harness, username: str) -> str:

@@ -30,13 +30,6 @@ BUTTON_PATH = [
 
 
 @pytest.fixture(scope="module")
-async def api() -> AsyncIterator[FakeBotAPI]:
-    stand_in = await FakeBotAPI().start()
-    yield stand_in
-    await stand_in.stop()
-
-
-@pytest.fixture(scope="module")
 async def server(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
     harness = await Harness(api, tmp_path_factory.mktemp("telegram")).start()
     yield harness

@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, Route, async_playwright, expect
+from playwright.async_api import Browser, Page, Route, expect
 
 from tests.botapi import FakeBotAPI
-from tests.browser import ARGS, CHROMIUM, require_chromium
 from tests.telegram_harness import Harness
 from tests.test_console import screenshot
 
@@ -28,15 +27,6 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harn
     yield harness
     harness.stop()
     await telegram.stop()
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        await chromium.close()
 
 
 async def phone(browser: Browser, server: Harness) -> tuple[Page, list[str]]:
