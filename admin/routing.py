@@ -21,10 +21,18 @@ HANDOVER_EVERY = timedelta(minutes=1)
 
 
 class Announcer(Protocol):
-    """Tells officers about a case (Telegram when linked); never content."""
+    """Tells officers about a case (Telegram when linked, Web Push); never content."""
 
     async def announce(
         self, session: AsyncSession, report: Report, officers: Sequence[Officer], kind: str, now: datetime
+    ) -> None: ...
+
+
+class MessageAlert(Protocol):
+    """Tells officers that a reporter wrote again on a case (Web Push); never the words."""
+
+    async def message_arrived(
+        self, session: AsyncSession, report: Report, officers: Sequence[Officer], now: datetime
     ) -> None: ...
 
 
@@ -75,6 +83,19 @@ class Router:
     def __init__(self, deployment: Deployment, announcers: list[Announcer] | None = None):
         self.deployment = deployment
         self.announcers: list[Announcer] = list(announcers or [])
+        self.message_alerts: list[MessageAlert] = []
+
+    async def reporter_wrote(self, session: AsyncSession, report: Report, now: datetime) -> None:
+        """A reporter's new message: the assigned officer, or the supervisors when nobody is."""
+        if report.status in CLOSED:
+            return
+        assignee = await session.get(Officer, report.assignee_id) if report.assignee_id else None
+        if assignee is not None and assignee.active:
+            recipients = [assignee]
+        else:
+            recipients = await unit_officers(session, report.unit_id, ("supervisor",))
+        for alert in self.message_alerts:
+            await alert.message_arrived(session, report, recipients, now)
 
     async def report_filed(
         self, session: AsyncSession, report: Report, *, urgent_alert: bool, now: datetime

@@ -8,6 +8,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin.case_pages import CasePages
+from admin.push_pages import PushPages
 from admin.signin_pages import SignInPages
 from admin.unit_pages import UnitPages
 from bot.hotline import Hotline
@@ -17,7 +18,7 @@ HERE = Path(__file__).parent
 
 class Console:
     def __init__(self, hotline: Hotline):
-        self.groups = [SignInPages(hotline), CasePages(hotline), UnitPages(hotline)]
+        self.groups = [SignInPages(hotline), CasePages(hotline), UnitPages(hotline), PushPages(hotline)]
 
     def routes(self) -> list[Route | Mount]:
         routes: list[Route | Mount] = [route for group in self.groups for route in group.routes()]

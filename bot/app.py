@@ -24,6 +24,7 @@ from starlette.types import ASGIApp
 from admin.web import Console
 from bot.hotline import Hotline
 from bot.metrics import metrics
+from bot.push_sender import PushSender
 from bot.runtime import idle_sweep_interval
 from bot.scheduler import Scheduler
 from bot.telegram.webhook import telegram_webhook
@@ -54,6 +55,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
         await hotline.start()
         sweeper = asyncio.create_task(_sweep_idle_drafts(hotline))
         scheduler = asyncio.create_task(Scheduler(hotline, hotline.router).run())
+        pusher = asyncio.create_task(PushSender(hotline).run(), name="push-outbox")
         telegram = None
         if hotline.settings.telegram_token is not None:
             from bot.telegram.service import TelegramService
@@ -71,7 +73,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
         try:
             yield
         finally:
-            for task in (sweeper, scheduler):
+            for task in (sweeper, scheduler, pusher):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from admin.routing import Router
+from bot.push import PushAlerts
 from bot.runtime import Clock, Runtime, utc_now
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
@@ -39,6 +40,9 @@ class Hotline:
         catalogues = Catalogues()
         flow = ComplaintFlow(deployment, catalogues)
         router = Router(deployment)
+        push = PushAlerts(deployment, catalogues, settings.keyring)
+        router.announcers.append(push)
+        router.message_alerts.append(push)
         runtime = Runtime(sessions, flow, settings.keyring, clock, notifiers=[router])
         return cls(settings, engine, sessions, catalogues, flow, runtime, router)
 

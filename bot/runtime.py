@@ -70,11 +70,13 @@ class Handled:
 
 
 class Notifier(Protocol):
-    """Tells officers about a filed report (Telegram announcements, later the console's alerts)."""
+    """Tells officers about a filed report and about a reporter writing again on it."""
 
     async def report_filed(
         self, session: AsyncSession, report: Report, *, urgent_alert: bool, now: datetime
     ) -> None: ...
+
+    async def reporter_wrote(self, session: AsyncSession, report: Report, now: datetime) -> None: ...
 
 
 @dataclass
@@ -294,6 +296,8 @@ class Runtime:
             return
         await ctx.reports.add_event(report, "reporter_message", ctx.now, text=effect.text)
         await self._remember_address(ctx, report)
+        for notifier in self.notifiers:
+            await notifier.reporter_wrote(ctx.session, report, ctx.now)
 
 
 def idle_sweep_interval(flow: ComplaintFlow) -> timedelta:

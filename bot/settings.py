@@ -48,6 +48,26 @@ class Settings(BaseSettings):
     """An approved message template (one body parameter: the report number) that tells a reporter
     outside the 24-hour window that an officer has replied; the reply itself waits for them."""
     whatsapp_template_language: str = "id"
+    vapid_private_key: SecretStr | None = None
+    """The Web Push (VAPID) private key, url-safe base64 of 32 bytes; unset: a 0600 file."""
+    vapid_key_file: Path | None = None
+    """Where the generated VAPID key lives; by default next to the secret key file."""
+    vapid_subject: str | None = None
+    """A contact for push services (``mailto:`` or an https URL); by default the public URL."""
+    csv_delimiter: str = Field(default=";", pattern="^[;,]$")
+    """Statistics CSV separator: ``;`` for Excel with Indonesian regional settings, or ``,``."""
+
+    @property
+    def vapid_file(self) -> Path:
+        return self.vapid_key_file or self.secret_key_file.with_name("hotline.vapid")
+
+    @property
+    def vapid_contact(self) -> str:
+        if self.vapid_subject:
+            return self.vapid_subject
+        if self.public_url and self.public_url.startswith("https://"):
+            return self.public_url
+        return "mailto:pksai-hotline@localhost"
 
     @cached_property
     def deployment(self) -> Deployment:

@@ -119,6 +119,8 @@ class Officer(Base):
     locked_until: Mapped[datetime | None]
     totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     """The TOTP secret, sealed; set once two-factor sign-in is confirmed."""
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """Set by an admin's password reset: the next sign-in asks for a new password first."""
 
 
 class Report(Base):
@@ -352,6 +354,10 @@ class Referral(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    follow_up_on: Mapped[str | None] = mapped_column(String(10))
+    """Local date (ISO) by which the officer checks on the referral; past it, the queue flags it."""
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The note and the contact person at the service, sealed with the report's event context."""
 
 
 class Shift(Base):
@@ -404,3 +410,39 @@ class Job(Base):
     due_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
     runs: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PushSubscription(Base):
+    """One browser of one officer that accepts Web Push alerts; the endpoint and keys are sealed
+    (the endpoint is a capability URL), its SHA-256 keeps a device from subscribing twice."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    endpoint_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    last_sent_at: Mapped[datetime | None]
+
+
+class CaseRead(Base):
+    """When an officer last opened a case: what arrived after it is unread for them."""
+
+    __tablename__ = "case_reads"
+
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+    seen_at: Mapped[datetime]
+
+
+class CannedReply(Base):
+    """A unit's own ready-made reply, in both languages; the deployment's list is the default."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text_id: Mapped[str] = mapped_column(String(1000))
+    text_en: Mapped[str] = mapped_column(String(1000))

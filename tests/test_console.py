@@ -4,24 +4,29 @@ talks to the Bot API stand-in: reports arrive as a reporter would send them."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pyotp
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from tests.botapi import FakeBotAPI
+from tests.console import (
+    STORY,
+    Client,
+    new_page,
+    password,
+    report_by_telegram,
+    screenshot,
+    sign_in,
+    start_server,
+)
 from tests.telegram_harness import Harness
-from tests.two_units import write_two_unit_config
 
 pytestmark = pytest.mark.slow
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-STORY = "Tetangga: <script>alert('x')</script> <b>anak</b> dikunci di kamar & tidak diberi makan."
 ACTIONS = (
     "acknowledge",
     "handle",
@@ -39,93 +44,13 @@ ACTIONS = (
 
 @pytest.fixture(scope="module")
 async def server(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
-    folder = tmp_path_factory.mktemp("console")
-    config = write_two_unit_config(folder)
-    harness = Harness(
-        api, folder, extra_env={"HOTLINE_CONFIG": str(config), "HOTLINE_CONSOLE_POLL_SECONDS": "1"}
-    )
-    await harness.start()
-    for args in (
-        ("--username", "dewi", "--name", "Dewi Lestari", "--role", "officer"),
-        ("--username", "budi", "--name", "Budi Santoso", "--role", "supervisor"),
-        ("--username", "rina", "--name", "Rina Batang", "--role", "officer", "--unit", "kab-batang"),
-        ("--username", "kunci", "--name", "Akun Kunci", "--role", "officer"),
-        ("--username", "admin1", "--name", "Admin Unit", "--role", "admin"),
-    ):
-        output = harness.hotline("user", "add", *args)
-        harness.extra_env[f"PW_{args[1]}"] = output.strip().rsplit(" ", 1)[1]
+    harness = await start_server(api, tmp_path_factory.mktemp("console"))
     yield harness
     harness.stop()
 
 
-def password(server: Harness, username: str) -> str:
-    return server.extra_env[f"PW_{username}"]
-
-
-async def new_page(browser: Browser, server: Harness, width: int = 1280, height: int = 900) -> Page:
-    context = await browser.new_context(viewport={"width": width, "height": height}, base_url=server.base)
-    page = await context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(server.base) else outside.append(r.url))
-    page.outside_requests = outside  # type: ignore[attr-defined]
-    return page
-
-
-async def sign_in(page: Page, username: str, secret: str) -> None:
-    await page.goto("/admin/login")
-    await page.get_by_label("Nama pengguna").fill(username)
-    await page.get_by_label("Kata sandi").fill(secret)
-    await page.get_by_role("button", name="Masuk").click()
-
-
-async def report_by_telegram(
-    server: Harness, chat: int, *, danger: str = "no", region: str = "33.75.02"
-) -> str:
-    """A reporter files a report through the Telegram webhook; returns its reference."""
-    updates, api = server.updates, server.api
-
-    async def press(option: str) -> None:
-        await api.wait_for(lambda: api.last_keyboard(chat))
-        message_id, buttons = api.keyboard_message(chat)
-        data = next(b["callback_data"] for b in buttons if b["callback_data"].endswith("|" + option))
-        await server.send(updates.callback(chat, data, message_id=message_id))
-        await api.wait_for(lambda: api.keyboard_message(chat)[0] != message_id)
-
-    async def say(text: str) -> None:
-        before = len(api.texts(chat))
-        await server.send(updates.text(chat, text))
-        await api.wait_for(lambda: len(api.texts(chat)) > before)
-
-    await say("/start")
-    for option in ("report", "agree", "neighbour", "penelantaran", danger, "6-12", "female", region):
-        await press(option)
-    if danger == "yes":
-        return (
-            await api.wait_for(
-                lambda: server.query(
-                    "SELECT reference FROM reports WHERE danger='yes' ORDER BY id DESC LIMIT 1"
-                )
-            )
-        )[0][0]
-    await press("skip")
-    await press("skip")
-    await say(STORY)
-    await press("done")
-    await press("anonymous")
-    await press("submit")
-    receipt = next(t for t in api.texts(chat) if "Nomor laporan" in t)
-    return re.search(r"PKSAI-\d{4}-\d{6}", receipt).group(0)  # type: ignore[union-attr]
-
-
 def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
-
-
-async def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
-    """Refresh a screenshot in docs/ when HOTLINE_UPDATE_SCREENSHOTS is set."""
-    if os.environ.get("HOTLINE_UPDATE_SCREENSHOTS"):
-        DOCS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(DOCS / name), full_page=full_page)
 
 
 async def test_wrong_password_then_lockout(browser: Browser, server: Harness) -> None:
@@ -245,29 +170,6 @@ async def test_admins_must_use_two_factor(browser: Browser, server: Harness) -> 
     await expect(page.get_by_role("heading", name="Pengguna unit")).to_be_visible()
     response = await page.goto("/admin/queue")
     assert page.url.endswith("/admin/users"), "admins manage users, they do not read cases"
-
-
-class Client:
-    """A signed-in HTTP client (Secure cookies set by hand: httpx won't send them over http)."""
-
-    def __init__(self, server: Harness):
-        self.http = httpx.AsyncClient(base_url=server.base, follow_redirects=False)
-        self.csrf = ""
-
-    async def sign_in(self, username: str, secret: str) -> None:
-        page = await self.http.get("/admin/login")
-        cookie = re.search(r"csrftoken=([^;]+)", page.headers["set-cookie"]).group(1)  # type: ignore[union-attr]
-        self.http.cookies.set("csrftoken", cookie, path="/admin")
-        self.csrf = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-        done = await self.http.post(
-            "/admin/login", data={"csrftoken": self.csrf, "username": username, "password": secret}
-        )
-        assert done.status_code == 303, done.text
-        token = re.search(r"hotline_console=([^;]+)", done.headers["set-cookie"]).group(1)  # type: ignore[union-attr]
-        self.http.cookies.set("hotline_console", token, path="/admin")
-
-    async def post(self, path: str, data: dict[str, str], *, with_csrf: bool = True) -> httpx.Response:
-        return await self.http.post(path, data={**data, **({"csrftoken": self.csrf} if with_csrf else {})})
 
 
 async def test_another_units_case_does_not_exist_for_an_officer(server: Harness) -> None:

@@ -1,0 +1,162 @@
+"""Shared pieces of the console's browser tests: a real ``hotline serve`` with staff, Chromium pages
+at the two sizes officers use, signing in, filing a report as a Telegram reporter, axe-core."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import httpx
+from playwright.async_api import Browser, BrowserContext, Page
+
+from tests.botapi import FakeBotAPI
+from tests.telegram_harness import Harness
+from tests.two_units import write_two_unit_config
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+"""axe-core 4.14.1 (MPL-2.0, Deque Systems), vendored so CI needs no npm: ``npm pack axe-core``
+and copy ``package/axe.min.js`` here to update it."""
+STORY = "Tetangga: <script>alert('x')</script> <b>anak</b> dikunci di kamar & tidak diberi makan."
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+STAFF = (
+    ("--username", "dewi", "--name", "Dewi Lestari", "--role", "officer"),
+    ("--username", "budi", "--name", "Budi Santoso", "--role", "supervisor"),
+    ("--username", "rina", "--name", "Rina Batang", "--role", "officer", "--unit", "kab-batang"),
+    ("--username", "kunci", "--name", "Akun Kunci", "--role", "officer"),
+    ("--username", "admin1", "--name", "Admin Unit", "--role", "admin"),
+)
+
+
+async def start_server(api: FakeBotAPI, folder: Path, **env: str) -> Harness:
+    config = write_two_unit_config(folder)
+    harness = Harness(
+        api, folder, extra_env={"HOTLINE_CONFIG": str(config), "HOTLINE_CONSOLE_POLL_SECONDS": "1", **env}
+    )
+    await harness.start()
+    for args in STAFF:
+        output = harness.hotline("user", "add", *args)
+        harness.extra_env[f"PW_{args[1]}"] = output.strip().rsplit(" ", 1)[1]
+    return harness
+
+
+def password(server: Harness, username: str) -> str:
+    return server.extra_env[f"PW_{username}"]
+
+
+async def new_context(
+    browser: Browser, server: Harness, size: dict[str, int] | None = None, **options: object
+) -> BrowserContext:
+    context = await browser.new_context(
+        viewport=size or DESKTOP,  # type: ignore[arg-type]
+        base_url=server.base,
+        has_touch=(size or DESKTOP)["width"] < 640,
+        **options,  # type: ignore[arg-type]
+    )
+    await context.add_init_script(path=str(AXE))
+    return context
+
+
+async def new_page(browser: Browser, server: Harness, size: dict[str, int] | None = None) -> Page:
+    context = await new_context(browser, server, size)
+    page = await context.new_page()
+    watch_requests(page, server)
+    return page
+
+
+def watch_requests(page: Page, server: Harness) -> None:
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server.base) else outside.append(r.url))
+    page.outside_requests = outside  # type: ignore[attr-defined]
+
+
+async def sign_in(page: Page, username: str, secret: str) -> None:
+    await page.goto("/admin/login")
+    await page.get_by_label("Nama pengguna").fill(username)
+    await page.get_by_label("Kata sandi").fill(secret)
+    await page.get_by_role("button", name="Masuk").click()
+
+
+async def axe_violations(page: Page) -> list[str]:
+    """axe-core's default rules (WCAG 2 A/AA and best practices) on the page as it is now."""
+    await page.wait_for_load_state("load")
+    found: list[str] = await page.evaluate(
+        """async () => {
+            const result = await axe.run(document);
+            return result.violations.map(v =>
+                `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(" ")).join(", ")}`);
+        }"""
+    )
+    return found
+
+
+async def report_by_telegram(
+    server: Harness, chat: int, *, danger: str = "no", region: str = "33.75.02"
+) -> str:
+    """A reporter files a report through the Telegram webhook; returns its reference."""
+    updates, api = server.updates, server.api
+
+    async def press(option: str) -> None:
+        await api.wait_for(lambda: api.last_keyboard(chat))
+        message_id, buttons = api.keyboard_message(chat)
+        data = next(b["callback_data"] for b in buttons if b["callback_data"].endswith("|" + option))
+        await server.send(updates.callback(chat, data, message_id=message_id))
+        await api.wait_for(lambda: api.keyboard_message(chat)[0] != message_id)
+
+    async def say(text: str) -> None:
+        before = len(api.texts(chat))
+        await server.send(updates.text(chat, text))
+        await api.wait_for(lambda: len(api.texts(chat)) > before)
+
+    await say("/start")
+    for option in ("report", "agree", "neighbour", "penelantaran", danger, "6-12", "female", region):
+        await press(option)
+    if danger == "yes":
+        return (
+            await api.wait_for(
+                lambda: server.query(
+                    "SELECT reference FROM reports WHERE danger='yes' ORDER BY id DESC LIMIT 1"
+                )
+            )
+        )[0][0]
+    await press("skip")
+    await press("skip")
+    await say(STORY)
+    await press("done")
+    await press("anonymous")
+    await press("submit")
+    receipt = next(t for t in api.texts(chat) if "Nomor laporan" in t)
+    return re.search(r"PKSAI-\d{4}-\d{6}", receipt).group(0)  # type: ignore[union-attr]
+
+
+async def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Refresh a screenshot in docs/ when HOTLINE_UPDATE_SCREENSHOTS is set."""
+    if os.environ.get("HOTLINE_UPDATE_SCREENSHOTS"):
+        DOCS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(DOCS / name), full_page=full_page)
+
+
+class Client:
+    """A signed-in HTTP client (Secure cookies set by hand: httpx won't send them over http)."""
+
+    def __init__(self, server: Harness):
+        self.http = httpx.AsyncClient(base_url=server.base, follow_redirects=False)
+        self.csrf = ""
+
+    async def sign_in(self, username: str, secret: str) -> None:
+        page = await self.http.get("/admin/login")
+        cookie = re.search(r"csrftoken=([^;]+)", page.headers["set-cookie"]).group(1)  # type: ignore[union-attr]
+        self.http.cookies.set("csrftoken", cookie, path="/admin")
+        self.csrf = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        done = await self.http.post(
+            "/admin/login", data={"csrftoken": self.csrf, "username": username, "password": secret}
+        )
+        assert done.status_code == 303, done.text
+        token = re.search(r"hotline_console=([^;]+)", done.headers["set-cookie"]).group(1)  # type: ignore[union-attr]
+        self.http.cookies.set("hotline_console", token, path="/admin")
+
+    async def post(self, path: str, data: dict[str, str], *, with_csrf: bool = True) -> httpx.Response:
+        return await self.http.post(path, data={**data, **({"csrftoken": self.csrf} if with_csrf else {})})
