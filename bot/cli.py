@@ -49,6 +49,8 @@ class _OperatorErrors(click.Group):
 def main(log_level: str) -> None:
     """PKSAI complaint hotline."""
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and a Bot API URL carries the bot token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 @main.command()

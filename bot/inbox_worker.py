@@ -41,6 +41,10 @@ class InboxWorker(Generic[Item, Download]):
     async def handle(self, session: AsyncSession, row: InboxUpdate, item: Item) -> None:
         raise NotImplementedError
 
+    def set_aside(self, item: Item) -> str | None:
+        """Why an update is done without effect (recorded as its error), or None."""
+        return None
+
     def handled(self) -> None:
         """After a round: wake whoever sends what the round queued."""
 
@@ -59,7 +63,7 @@ class InboxWorker(Generic[Item, Download]):
                 job = await self.needs_download(session, row, item)
                 if job is None:
                     await self.handle(session, row, item)
-                    inbox.done(row, self.hotline.runtime.clock())
+                    inbox.done(row, self.hotline.runtime.clock(), error=self.set_aside(item))
         except Exception as exc:
             if inbox_id is None:
                 raise

@@ -261,6 +261,24 @@ async def test_every_kind_of_update_gets_a_2xx(server: Harness) -> None:
         assert response.status_code == 200, update
 
 
+async def test_an_update_the_parser_cannot_read_is_set_aside_without_blocking_the_chat(
+    server: Harness,
+) -> None:
+    chat = 5020
+    broken = {"update_id": 999_999_010, "message": {"message_id": 1, "chat": {"id": chat, "type": "private"}}}
+    assert (await server.post(broken)).status_code == 200
+    await say(server, chat, "/start", "Apa yang ingin Anda lakukan?")
+    rows = await server.api.wait_for(
+        lambda: server.query(
+            "SELECT last_error FROM inbox_updates WHERE update_id = '999999010' AND processed_at IS NOT NULL"
+        ),
+        what="the unreadable update set aside",
+    )
+    assert rows == [("unreadable",)]
+    log = (server.folder / "serve.log").read_text()
+    assert "set aside: the parser cannot read it" in log
+
+
 async def test_deep_links_record_the_outreach_source(server: Harness) -> None:
     chat, stranger = 5013, 5014
     await say(server, chat, "/start sekolah", "Apa yang ingin")

@@ -1,4 +1,8 @@
-"""The aiogram ``Bot`` pointed at ``HOTLINE_TELEGRAM_API_URL``, and our webhook secret."""
+"""The python-telegram-bot ``Bot`` pointed at ``HOTLINE_TELEGRAM_API_URL``, and our webhook secret.
+
+Only the transport is used: ``telegram.Bot`` over its httpx request class. No ``Application``,
+persistence or job queue — durability, order and schedules live in our database.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,36 @@ import base64
 import hashlib
 import hmac
 
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
+from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
+
+CONNECTIONS = 64
+"""Sends to different chats run in parallel; each needs its own connection."""
 
 
 def make_bot(settings: Settings) -> Bot:
     assert settings.telegram_token is not None
-    session = AiohttpSession(
-        api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")),
-        timeout=settings.telegram_timeout,
+    api = settings.telegram_api_url.rstrip("/")
+    timeout = settings.telegram_timeout
+
+    def request(connections: int) -> HTTPXRequest:
+        return HTTPXRequest(
+            connection_pool_size=connections,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+            pool_timeout=timeout,
+        )
+
+    return Bot(
+        settings.telegram_token.get_secret_value(),
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        request=request(CONNECTIONS),
+        get_updates_request=request(1),
     )
-    return Bot(settings.telegram_token.get_secret_value(), session=session)
 
 
 def webhook_secret(settings: Settings) -> str:

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
-from pydantic import ValidationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.hotline import Hotline
 from bot.inbox_worker import InboxWorker
@@ -25,7 +24,7 @@ from bot.runtime import Inbound
 from bot.telegram import CHANNEL
 from bot.telegram.officers import OfficerDesk
 from bot.telegram.render import send_message_calls
-from bot.telegram.updates import Interpretation, MediaRef, chat_of, interpret, parse
+from bot.telegram.updates import Interpretation, MediaRef, Unreadable, chat_of, interpret, parse
 from bot.worker import drain_forever
 from flows import inbound as ev
 from flows.i18n import N_
@@ -71,7 +70,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         """Store an update durably; False for a redelivery. Safe to answer 200 afterwards."""
         try:
             chat_id = chat_of(parse(data))
-        except ValidationError:
+        except Unreadable:
             chat_id = None
         now = self.hotline.runtime.clock()
         async with self.hotline.sessions() as session, session.begin():
@@ -91,9 +90,12 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
 
     def read(self, data: dict[str, Any]) -> Interpretation:
         try:
-            return interpret(parse(data))
-        except ValidationError:
-            return Interpretation("ignore", int(data.get("update_id", 0)))
+            return interpret(parse(data, self.bot))
+        except Unreadable as exc:
+            return Interpretation("unreadable", int(data.get("update_id", 0)), argument=str(exc))
+
+    def set_aside(self, item: Interpretation) -> str | None:
+        return "unreadable" if item.action == "unreadable" else None
 
     async def needs_download(
         self, session: AsyncSession, row: InboxUpdate, info: Interpretation
@@ -113,11 +115,10 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
             if file.file_size is not None and file.file_size > self.max_bytes:
                 data = None
             else:
-                buffer = await self.bot.download_file(file.file_path or "", timeout=60)
-                data = buffer.read() if buffer is not None else b""
+                data = bytes(await file.download_as_bytearray(read_timeout=60))
                 if len(data) > self.max_bytes:
                     data = None
-        except (TelegramAPIError, TimeoutError, OSError) as exc:
+        except (TelegramError, TimeoutError, OSError) as exc:
             await self.failed(job.inbox_id, exc)
             return
         async with self.hotline.sessions() as session, session.begin():
@@ -169,6 +170,8 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
             await outbox.put(self._call(key, "leaveChat", chat_id=chat_id), now)
         elif info.action == "blocked":
             await mark_blocked(session, outbox, key, now)
+        elif info.action == "unreadable":
+            log.warning("telegram update %s set aside: the parser cannot read it (%s)", row.id, info.argument)
 
     async def _reporter(
         self, session: AsyncSession, outbox: Outbox, row: InboxUpdate, info: Interpretation, now: datetime

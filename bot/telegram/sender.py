@@ -12,26 +12,12 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    DeleteMessage,
-    EditMessageReplyMarkup,
-    LeaveChat,
-    SendMessage,
-    TelegramMethod,
-)
-from aiogram.types import Message
+from telegram import Bot, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.hotline import Hotline
 from bot.telegram import CHANNEL
+from bot.telegram.calls import call, retry_after
 from bot.telegram.processor import mark_blocked
 from bot.worker import drain_forever
 from storage.models import ChannelMessage, OutboxMessage
@@ -39,14 +25,6 @@ from storage.outbox import Outbox
 from storage.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
-
-METHODS: dict[str, type[TelegramMethod[Any]]] = {
-    "sendMessage": SendMessage,
-    "answerCallbackQuery": AnswerCallbackQuery,
-    "editMessageReplyMarkup": EditMessageReplyMarkup,
-    "deleteMessage": DeleteMessage,
-    "leaveChat": LeaveChat,
-}
 
 
 class TelegramSender:
@@ -83,15 +61,15 @@ class TelegramSender:
             row.not_before = now + self.lease
             message_id, method, params = row.id, row.method, outbox.params(row)
         try:
-            result = await self.bot(METHODS[method](**params))
-        except TelegramRetryAfter as exc:
-            await self._settle(message_id, "retry", "429", timedelta(seconds=exc.retry_after))
-        except TelegramForbiddenError:
+            result = await call(self.bot, method, params)
+        except RetryAfter as exc:
+            await self._settle(message_id, "retry", "429", retry_after(exc))
+        except Forbidden:
             await self._settle(message_id, "blocked", "403")
-        except TelegramBadRequest as exc:
+        except BadRequest as exc:
             log.warning("telegram refused %s: %s", method, type(exc).__name__)
             await self._settle(message_id, "dead", "400")
-        except (TelegramServerError, TelegramNetworkError, TimeoutError, OSError) as exc:
+        except (NetworkError, TelegramError, TimeoutError, OSError) as exc:
             await self._settle(message_id, "retry", type(exc).__name__)
         else:
             await self._settle(message_id, "sent", result=result)

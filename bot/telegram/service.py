@@ -9,8 +9,8 @@ import asyncio
 import contextlib
 import logging
 
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
-from aiogram.types import BotCommand
+from telegram import BotCommand
+from telegram.error import NetworkError, TelegramError
 
 from bot.hotline import Hotline
 from bot.telegram.client import make_bot, webhook_secret
@@ -46,6 +46,10 @@ class TelegramService:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
+        try:
+            await self.bot.initialize()
+        except TelegramError as exc:
+            log.error("telegram: getMe failed (%s); sending is retried by the outbox", type(exc).__name__)
         await self._register()
         self._tasks = [
             asyncio.create_task(self.processor.run(), name="telegram-inbox"),
@@ -58,7 +62,7 @@ class TelegramService:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await self.bot.session.close()
+        await self.bot.shutdown()
 
     async def _register(self) -> None:
         """Commands in both languages, and the webhook when there is a public URL."""
@@ -79,7 +83,7 @@ class TelegramService:
                     allowed_updates=ALLOWED_UPDATES,
                 )
                 log.info("telegram webhook registered")
-        except TelegramAPIError as exc:
+        except TelegramError as exc:
             log.error("telegram setup failed (%s); the bot keeps retrying sends", type(exc).__name__)
 
     async def poll(self) -> None:
@@ -91,9 +95,9 @@ class TelegramService:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
                 )
-            except TelegramNetworkError:
+            except NetworkError:
                 await asyncio.sleep(2)
                 continue
             for update in updates:
-                await self.processor.record(update.model_dump(mode="json", exclude_none=True))
+                await self.processor.record(update.to_dict())
                 offset = update.update_id + 1

@@ -1,7 +1,7 @@
 """What a Telegram update means for us, decided without I/O.
 
-aiogram's types validate the Bot API JSON; this module turns an update into one ``Interpretation``:
-a reporter event for the flow, an officer action, or a chat to leave.
+python-telegram-bot's ``Update.de_json`` reads the Bot API JSON; this module turns an update into one
+``Interpretation``: a reporter event for the flow, an officer action, or a chat to leave.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from aiogram.types import Message, Update
+from telegram import Bot, Message, Update
+from telegram.helpers import effective_message_type
 
 from flows import inbound as ev
 
@@ -27,6 +28,7 @@ Action = Literal[
     "leave_channel",
     "blocked",
     "ignore",
+    "unreadable",
 ]
 
 
@@ -52,8 +54,19 @@ class Interpretation:
     """The link code of ``/petugas KODE``, or the report id of an "ack" button."""
 
 
-def parse(data: dict[str, Any]) -> Update:
-    return Update.model_validate(data)
+class Unreadable(ValueError):
+    """The update's JSON is not something the parser can read (malformed, or a shape it does not
+    know); it is set aside, never retried."""
+
+
+def parse(data: dict[str, Any], bot: Bot | None = None) -> Update:
+    try:
+        update = Update.de_json(data, bot)
+    except Exception as exc:
+        raise Unreadable(type(exc).__name__) from exc
+    if update is None:
+        raise Unreadable("empty")
+    return update
 
 
 def chat_of(update: Update) -> int | None:
@@ -142,7 +155,7 @@ def _message(uid: int, message: Message) -> Interpretation:
     if media is not None:
         caption = [ev.Text(message.caption)] if message.caption else []
         return Interpretation("reporter", uid, media=media, events=caption, **base)
-    kind = str(getattr(message.content_type, "value", message.content_type) or "unknown")
+    kind = effective_message_type(message) or "unknown"
     return Interpretation("reporter", uid, events=[ev.Unsupported(kind)], **base)
 
 

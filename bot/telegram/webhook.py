@@ -1,7 +1,7 @@
 """``POST /webhook/telegram``: check the secret header, record the update, then answer.
 
-Written by hand around our inbox rather than aiogram's aiohttp handler, which answers before the
-update is handled (DESIGN.md, "Known traps"). A 200 means the update is durably stored.
+Written by hand around our inbox rather than a framework's webhook handler, which would answer
+before the update is handled. A 200 means the update is durably stored.
 """
 
 from __future__ import annotations
