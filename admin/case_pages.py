@@ -130,11 +130,26 @@ class CasePages(Pages):
             desk = await self.desk(signed)
             report = await desk.find(request.path_params["reference"])
             found = None
+            original = request.query_params.get("original") == "1"
             if report is not None:
-                original = request.query_params.get("original") == "1"
                 found = await desk.attachment(report, request.path_params["ref"], original=original)
-            if found is None:
+            if found is None or report is None:
                 return self.not_found(request, signed.officer.locale)
-            data, mime = found
-            headers = {**HEADERS, "Content-Disposition": "inline"}
-            return Response(data, media_type=mime, headers=headers)
+            data, extension = found
+            name = f"{report.reference}-{request.path_params['ref']}.{extension}"
+            return _file_response(data, name, original)
+
+
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+"""Whatever a file turns out to be, opened in the browser it runs nothing and loads nothing."""
+
+
+def _file_response(data: bytes, name: str, original: bool) -> Response:
+    """Originals (evidence, any type) only ever as downloads of opaque bytes; inline, only the
+    display copy, which is a JPEG this server encoded itself without metadata."""
+    headers = {**HEADERS, "Content-Security-Policy": FILE_CSP, "X-Content-Type-Options": "nosniff"}
+    if original:
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return Response(data, media_type="application/octet-stream", headers=headers)
+    headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return Response(data, media_type="image/jpeg", headers=headers)

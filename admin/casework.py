@@ -22,6 +22,7 @@ from storage import audit
 from storage.attachments import AttachmentStore
 from storage.cases import acknowledge, may_handle
 from storage.crypto import Keyring
+from storage.file_types import extension_of
 from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, OutboxMessage, Referral, Report
 from storage.reports import ReportStore, event_context
 
@@ -156,7 +157,8 @@ class Desk:
         )
 
     async def attachment(self, report: Report, ref: str, *, original: bool) -> tuple[bytes, str] | None:
-        """A display copy (photos, for readers) or the evidence original (assigned officer only)."""
+        """A display copy (photos, for readers) or the evidence original (assigned officer only),
+        with its file name extension (by content: an unknown type is ``bin``)."""
         if not can_read_content(self.officer, report):
             return None
         if original and report.assignee_id != self.officer.id:
@@ -171,7 +173,7 @@ class Desk:
         if data is None:
             return None
         await self._audit("read_original" if original else "read_attachment", report, {"file": ref})
-        return data, (row.mime if original else "image/jpeg")
+        return data, (extension_of(row.mime) if original else "jpg")
 
     # Actions.
 
@@ -182,10 +184,6 @@ class Desk:
             raise ActionRefused("console.error.unknown_action")
         result: str = await handler(report, form)
         return result
-
-    def _require_handling(self, report: Report) -> None:
-        if not may_handle(self.officer, report) or report.status in CLOSED:
-            raise ActionRefused("console.error.not_allowed")
 
     def _require_content(self, report: Report) -> None:
         if not can_read_content(self.officer, report) or report.status in CLOSED:
@@ -306,7 +304,9 @@ class Desk:
         return "console.done.closed"
 
     async def _act_invalid(self, report: Report, form: dict[str, str]) -> str:
-        self._require_handling(report)
+        """Closing as invalid erases the reply address: only someone who may read the report (its
+        assigned officer or a supervisor) decides it is not worth an answer."""
+        self._require_content(report)
         reason = form.get("reason", "")
         if reason not in ("tidak-valid", "spam", "ganda"):
             raise ActionRefused("console.error.invalid")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -12,10 +13,18 @@ from starlette.routing import Route
 from admin import login as signin
 from admin import sessions
 from admin.pages import Pages
+from bot.hotline import Hotline
+from bot.slow_checks import SLOW_CHECKS
+from flows.i18n import N_
 from storage import audit
+from storage.models import ConsoleSession, Officer
 
 
 class SignInPages(Pages):
+    def __init__(self, hotline: Hotline):
+        super().__init__(hotline)
+        self.sign_in = signin.SignIn(hotline.sessions, self.keyring)
+
     def routes(self) -> list[Route]:
         return [
             Route("/admin", self.home),
@@ -42,10 +51,11 @@ class SignInPages(Pages):
         form = await request.form()
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         now = self.now()
+        address = request.client.host if request.client else ""
+        result = await self.sign_in.password(username, password, address, now)
         async with self.hotline.sessions() as session, session.begin():
-            result = await signin.check_password(session, username, password, now)
-            officer = result.officer
-            if result.outcome != "ok" or officer is None:
+            officer = await session.get(Officer, result.officer_id) if result.officer_id else None
+            if result.outcome != signin.Outcome.OK or officer is None:
                 if officer is not None:
                     await audit.record(
                         session,
@@ -54,8 +64,15 @@ class SignInPages(Pages):
                         officer_id=officer.id,
                         now=now,
                     )
-                key = "console.login.locked" if result.outcome == "locked" else "console.login.invalid"
-                return self.render(request, "login.html", locale, status=401, error=key, username=username)
+                locked = result.outcome == signin.Outcome.LOCKED
+                return self.render(
+                    request,
+                    "login.html",
+                    locale,
+                    status=429 if locked else 401,
+                    error="console.login.locked" if locked else "console.login.invalid",
+                    username=username,
+                )
             pending = signin.needs_totp(officer)
             token = await sessions.open_session(session, officer, now, pending_totp=pending)
             if not pending:
@@ -70,8 +87,14 @@ class SignInPages(Pages):
         )
 
     async def totp(self, request: Request) -> Response:
-        """The second factor: enrolment (shown once, confirmed with a code), then every sign-in."""
+        """The second factor: enrolment (shown once, confirmed with a code), then every sign-in.
+
+        Wrong codes are limited per pending sign-in and per account, a code's time step is
+        accepted once, and a good code swaps the session for a new one (new cookie), so a session
+        id seen before the second step is worth nothing after it.
+        """
         now = self.now()
+        form = await request.form() if request.method == "POST" else None
         async with self.hotline.sessions() as session, session.begin():
             found = await sessions.find(session, request.cookies.get(sessions.COOKIE), now)
             if found is None:
@@ -79,38 +102,27 @@ class SignInPages(Pages):
             row, officer = found
             secret = signin.officer_totp_secret(self.keyring, officer)
             enrolling = secret is None
-            form = await request.form() if request.method == "POST" else None
+            if not row.pending_totp and not enrolling:
+                return RedirectResponse("/admin", status_code=303)
             pending_secret = signin.new_totp_secret()
             if enrolling and form is not None:
-                sealed = str(form.get("pending", ""))
                 try:
                     pending_secret = self.keyring.open(
-                        bytes.fromhex(sealed), signin.totp_context(officer)
+                        bytes.fromhex(str(form.get("pending", ""))), signin.totp_context(officer)
                     ).decode()
                 except ValueError:
                     return self.to_login()
+            error = None
             if form is not None:
+                if await signin.totp_blocked(session, self.keyring, officer, now):
+                    return await self._start_over(request, session, row, officer)
                 candidate = secret or pending_secret
-                if signin.verify_totp(candidate, str(form.get("code", ""))):
-                    if enrolling:
-                        officer.totp_sealed = self.keyring.seal(
-                            candidate.encode(), signin.totp_context(officer)
-                        )
-                    if row.pending_totp:
-                        row.pending_totp = False
-                        await audit.record(
-                            session, action="login", actor="console", officer_id=officer.id, now=now
-                        )
-                    else:
-                        await audit.record(
-                            session, action="totp_enabled", actor="console", officer_id=officer.id, now=now
-                        )
-                    return RedirectResponse("/admin", status_code=303)
+                step = await SLOW_CHECKS.run(signin.matching_step, candidate, str(form.get("code", "")), now)
+                if step is not None and await signin.use_step(session, officer.id, step):
+                    return await self._second_step_done(session, row, officer, candidate, enrolling)
+                if await signin.count_wrong_code(session, self.keyring, row, officer, now):
+                    return await self._start_over(request, session, row, officer)
                 error = "console.totp.wrong"
-            else:
-                error = None
-            if not row.pending_totp and not enrolling:
-                return RedirectResponse("/admin", status_code=303)
             context: dict[str, Any] = {"error": error, "enrolling": enrolling}
             if enrolling:
                 uri = signin.provisioning_uri(pending_secret, officer, self.deployment.hotline.name)
@@ -120,6 +132,32 @@ class SignInPages(Pages):
                     pending=self.keyring.seal(pending_secret.encode(), signin.totp_context(officer)).hex(),
                 )
             return self.render(request, "totp.html", officer.locale, status=401 if error else 200, **context)
+
+    async def _second_step_done(
+        self, session: AsyncSession, row: ConsoleSession, officer: Officer, secret: str, enrolling: bool
+    ) -> Response:
+        now = self.now()
+        if enrolling:
+            officer.totp_sealed = self.keyring.seal(secret.encode(), signin.totp_context(officer))
+        action = "login" if row.pending_totp else "totp_enabled"
+        await audit.record(session, action=action, actor="console", officer_id=officer.id, now=now)
+        await sessions.revoke(session, row, now)
+        token = await sessions.open_session(session, officer, now, pending_totp=False)
+        response = RedirectResponse("/admin", status_code=303)
+        self._set_cookie(response, token)
+        return response
+
+    async def _start_over(
+        self, request: Request, session: AsyncSession, row: ConsoleSession, officer: Officer
+    ) -> Response:
+        """Too many wrong codes: the session ends and signing in starts again from the password."""
+        now = self.now()
+        await audit.record(session, action="totp_locked", actor="console", officer_id=officer.id, now=now)
+        await sessions.revoke(session, row, now)
+        error = N_("console.totp.too_many")
+        response = self.render(request, "login.html", officer.locale, status=429, error=error)
+        response.delete_cookie(sessions.COOKIE, path="/admin")
+        return response
 
     async def logout(self, request: Request) -> Response:
         now = self.now()

@@ -22,14 +22,18 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from admin.web import Console
+from bot.body_limit import KIB, BodyLimit, Limits
 from bot.hotline import Hotline
+from bot.http_guards import ParsingGuard, TransportHeaders
 from bot.metrics import metrics
 from bot.push_sender import PushSender
 from bot.runtime import idle_sweep_interval
 from bot.scheduler import Scheduler
+from bot.settings import Settings
 from bot.telegram.webhook import telegram_webhook
 from bot.webchat import WebChat
 from bot.whatsapp.webhook import whatsapp_webhook
+from storage import attempts
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -106,7 +110,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
     return app
 
 
-def with_csrf(app: Starlette, hotline: Hotline) -> ASGIApp:
+def with_csrf(app: ASGIApp, hotline: Hotline) -> ASGIApp:
     """Every state-changing console request carries the signed double-submit token (asgi-csrf);
     webhooks are authenticated by their own secrets instead."""
     return asgi_csrf(
@@ -120,8 +124,31 @@ def with_csrf(app: Starlette, hotline: Hotline) -> ASGIApp:
     )
 
 
+FORM_LIMIT = 64 * KIB
+"""Console forms: the longest field is a 4,000-character reply (at most 16 KB of UTF-8)."""
+CHAT_LIMIT = 128 * KIB
+"""Web chat JSON: a 20,000-character message is at most 80 KB of UTF-8."""
+
+
+def body_limits(settings: Settings) -> Limits:
+    """Small bodies everywhere but the webhooks, which get the attachment limit."""
+    media = int(settings.max_attachment_mb * 1024 * KIB)
+    return Limits(default=FORM_LIMIT, by_prefix=(("/webhook/", media), ("/chat/", CHAT_LIMIT)))
+
+
+def serve_app(hotline: Hotline) -> ASGIApp:
+    """The whole stack ``hotline serve`` runs: the body limit first, before anything reads a body
+    (the CSRF check included), then HSTS, the CSRF check, and the application."""
+    app = create_app(hotline)
+    checked = ParsingGuard(app, lambda inner: with_csrf(inner, hotline))
+    public_url = hotline.settings.public_url or ""
+    headed = TransportHeaders(checked, https=public_url.startswith("https://"))
+    return BodyLimit(headed, body_limits(hotline.settings))
+
+
 async def _sweep_idle_drafts(hotline: Hotline) -> None:
-    """Idle drafts are given up (urgent ones filed) even if their reporter never writes again.
+    """Idle drafts are given up (urgent ones filed) even if their reporter never writes again, and
+    attempt counters whose window is over are deleted.
 
     The sweep is idempotent and each conversation is locked while handled, so several server
     processes may run it at once.
@@ -132,6 +159,8 @@ async def _sweep_idle_drafts(hotline: Hotline) -> None:
             expired = await hotline.runtime.expire_idle()
             if expired:
                 log.info("expired %d idle conversations", expired)
+            async with hotline.sessions() as session, session.begin():
+                await attempts.prune(session, hotline.runtime.clock())
         except Exception:
             log.exception("idle draft sweep failed; retrying next round")
         await asyncio.sleep(interval)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
@@ -13,6 +12,7 @@ from typing import TypeVar
 
 import click
 
+from bot import logs
 from bot.hotline import Hotline
 from bot.settings import Settings
 from flows.deployment import DeploymentError, load_deployment
@@ -46,11 +46,11 @@ class _OperatorErrors(click.Group):
 
 @click.group(cls=_OperatorErrors)
 @click.option("--log-level", envvar="HOTLINE_LOG_LEVEL", default="INFO", show_default=True)
-def main(log_level: str) -> None:
+@click.pass_context
+def main(ctx: click.Context, log_level: str) -> None:
     """PKSAI complaint hotline."""
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and a Bot API URL carries the bot token.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
+    ctx.obj = log_level.upper()
+    logs.configure(log_level)
 
 
 @main.command()
@@ -60,23 +60,34 @@ def serve(host: str, port: int) -> None:
     """Run the whole service (web, webhooks, background work)."""
     import uvicorn
 
-    from bot.app import create_app, with_csrf
+    from bot.app import serve_app
 
     settings = Settings()
     settings.deployment  # noqa: B018 - fail fast on a broken deployment file
     click.echo(f"{settings.deployment.hotline.name}: http://{host}:{port}/")
     hotline = Hotline.build(settings)
-    app = with_csrf(create_app(hotline), hotline)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    proxies = settings.trusted_proxy_list
+    uvicorn.run(
+        serve_app(hotline),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        server_header=False,
+    )
 
 
 @main.command()
 @click.option("--as", "user", default=None, help="Local identity to chat as (default: login name).")
-def chat(user: str | None) -> None:
-    """Talk to the bot in this terminal, against the same database."""
+@click.pass_context
+def chat(ctx: click.Context, user: str | None) -> None:
+    """Talk to the bot in this terminal, against the same database (logs: warnings only, unless
+    a level below INFO is asked for)."""
     from bot.terminal import chat as run_chat
 
-    logging.getLogger().setLevel(logging.WARNING)
+    logs.configure("WARNING" if ctx.obj in ("INFO", None) else ctx.obj)
     _run(lambda hotline: run_chat(hotline, user=user))
 
 

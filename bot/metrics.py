@@ -1,15 +1,20 @@
 """``/metrics`` for Prometheus: the health of the promise that no report is lost or left waiting.
 
 Every value is an aggregate count read from the database at scrape time (no identifiers, no
-content), so several server processes report the same truth.
+content), so several server processes report the same truth. Even counts are not for everyone (how
+many urgent cases wait, per unit, tells an abuser whether anyone is watching tonight): the endpoint
+answers only a scraper with ``Authorization: Bearer <HOTLINE_METRICS_TOKEN>``, and is off (404)
+while no token is set.
 """
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,8 +24,22 @@ from bot.hotline import Hotline
 from storage.models import InboxUpdate, Job, OutboxMessage, Report, Unit
 
 
+def _refusal(request: Request, token: SecretStr | None) -> Response | None:
+    if token is None:
+        return Response("not found\n", status_code=404, media_type="text/plain")
+    expected = f"Bearer {token.get_secret_value()}".encode()
+    if not hmac.compare_digest(request.headers.get("authorization", "").encode(), expected):
+        return Response(
+            "unauthorised\n", status_code=401, media_type="text/plain", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return None
+
+
 async def metrics(request: Request) -> Response:
     hotline: Hotline = request.app.state.hotline
+    refused = _refusal(request, hotline.settings.metrics_token)
+    if refused is not None:
+        return refused
     registry = CollectorRegistry()
     open_cases = Gauge(
         "hotline_reports_open", "Open reports", ["unit", "urgency", "status"], registry=registry

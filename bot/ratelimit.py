@@ -1,45 +1,32 @@
-"""In-memory sliding-window limits per client, keyed by a keyed hash of the IP address.
-
-The hash lives only in this process's memory for the window's length; it is never written to the
-database, a log, or a report (DESIGN.md, data protection rule 1).
+"""Limits on how often something may be done, counted in the database so that every server process
+enforces the same count (storage/attempts.py). What is counted is named by a keyed hash (a
+conversation token, a client address), never by the thing itself, and each count is deleted when
+its window ends.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
-from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import attempts
+from storage.crypto import Keyring
 
 
-class RateLimiter:
-    def __init__(self, key: bytes, limit: int, window_seconds: float):
-        self.key = key
-        self.limit = limit
-        self.window = window_seconds
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
+@dataclass(frozen=True)
+class Limit:
+    purpose: str
+    hits: int
+    window: timedelta
 
-    def _name(self, client: str) -> str:
-        return hmac.new(self.key, client.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def _recent(self, client: str, now: float) -> deque[float]:
-        hits = self._hits[self._name(client)]
-        while hits and now - hits[0] > self.window:
-            hits.popleft()
-        return hits
+class Limiter:
+    def __init__(self, keyring: Keyring):
+        self.keyring = keyring
 
-    def allow(self, client: str) -> bool:
-        """Count one attempt; False once the client is over the limit for the window."""
-        now = time.monotonic()
-        hits = self._recent(client, now)
-        if len(hits) >= self.limit:
-            return False
-        hits.append(now)
-        if len(self._hits) > 50_000:
-            self._hits = defaultdict(
-                deque, {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
-            )
-        return True
-
-    def exhausted(self, client: str) -> bool:
-        return len(self._recent(client, time.monotonic())) >= self.limit
+    async def allow(self, session: AsyncSession, limit: Limit, subject: str, now: datetime) -> bool:
+        """Count one attempt of ``subject``; False once it is over the limit for the window."""
+        key = self.keyring.counter_key(limit.purpose, subject)
+        return await attempts.hit(session, key, limit.window, now) <= limit.hits

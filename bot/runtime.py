@@ -275,7 +275,7 @@ class Runtime:
         else:
             report = await ctx.reports.by_reference(effect.reference or "")
         if report is None:
-            log.info("receipt lookup failed")
+            log.debug("receipt lookup failed")
             return ev.ReceiptChecked(None)
         await self._remember_address(ctx, report)
         timeline = await ctx.reports.timeline(report, REPORTER_VISIBLE)

@@ -54,8 +54,17 @@ class Settings(BaseSettings):
     """Where the generated VAPID key lives; by default next to the secret key file."""
     vapid_subject: str | None = None
     """A contact for push services (``mailto:`` or an https URL); by default the public URL."""
+    metrics_token: SecretStr | None = None
+    """``/metrics`` answers only requests with ``Authorization: Bearer <token>``; unset, it is off."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses of the TLS proxies whose ``X-Forwarded-For`` is believed; from
+    anyone else the header is ignored (by default: from everyone)."""
     csv_delimiter: str = Field(default=";", pattern="^[;,]$")
     """Statistics CSV separator: ``;`` for Excel with Indonesian regional settings, or ``,``."""
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def vapid_file(self) -> Path:

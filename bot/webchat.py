@@ -1,21 +1,33 @@
 """The anonymous web chat at ``/``: a page of our own (no account, nothing from other hosts, no
 tracking, ``no-store``) talking JSON to the same runtime as every channel.
 
-The browser keeps a random client token in ``sessionStorage`` (gone when the tab closes or on quick
-exit); the URL never changes, so browser history shows nothing about a report.
+The browser keeps a client token in ``sessionStorage`` (gone when the tab closes or on quick exit);
+the URL never changes, so browser history shows nothing about a report. Tokens come only from
+``/chat/start``: a random part and a keyed hash of it, so a made-up token is refused before anything
+is stored and cannot walk around the per-conversation limits.
+
+Limits, in the database so every server process counts alike (bot/ratelimit.py), per conversation
+first and per address only as a backstop. Most Indonesian mobile users share carrier-grade NAT
+addresses, and a school class after a child-protection talk may report from one Wi-Fi address:
+40 phones filing a report each (about 25 requests apiece) in ten minutes is ~1,000 messages and 40
+starts. The per-address numbers are a few times that, so they only ever stop a flood from one
+machine, which the per-conversation limits and the start limit have already slowed.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from bot.hotline import Hotline
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import Limit, Limiter
 from bot.runtime import Inbound
 from flows import inbound as ev
 from flows.i18n import N_
@@ -23,8 +35,16 @@ from flows.outbound import Reply
 from flows.understanding import parse_phone, receipt_digits
 
 CHANNEL = "web"
-CLIENT = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+CLIENT = re.compile(r"^([A-Za-z0-9_-]{22})([0-9a-f]{32})$")
 TEXT_LIMIT = 20_000
+TEN_MINUTES, HOUR = timedelta(minutes=10), timedelta(hours=1)
+MESSAGES = Limit("webchat-messages", 120, TEN_MINUTES)
+"""Per conversation: a fast typist sends a message every few seconds, never 120 in ten minutes."""
+LOOKUPS = Limit("webchat-lookups", 10, HOUR)
+"""Receipt-code lookups per conversation (each costs an Argon2 hash)."""
+ADDRESS_STARTS = Limit("webchat-address-starts", 300, TEN_MINUTES)
+ADDRESS_MESSAGES = Limit("webchat-address-messages", 3000, TEN_MINUTES)
+ADDRESS_LOOKUPS = Limit("webchat-address-lookups", 300, HOUR)
 NO_STORE = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
@@ -48,10 +68,19 @@ class WebChat:
     def __init__(self, hotline: Hotline, templates: Any):
         self.hotline = hotline
         self.templates = templates
-        key = hotline.settings.keyring.pseudonym("webchat", "rate-limit").encode()
-        self.starts = RateLimiter(key, limit=10, window_seconds=600)
-        self.messages = RateLimiter(key, limit=120, window_seconds=600)
-        self.lookups = RateLimiter(key, limit=10, window_seconds=3600)
+        self.keyring = hotline.settings.keyring
+        self.limiter = Limiter(self.keyring)
+
+    def new_client(self) -> str:
+        nonce = secrets.token_urlsafe(16)
+        return nonce + self.keyring.mac("webchat-client", nonce)[:32]
+
+    def known_client(self, client: object) -> str | None:
+        """The token if ``/chat/start`` issued it (under the current key), else None."""
+        if not isinstance(client, str) or (found := CLIENT.match(client)) is None:
+            return None
+        expected = self.keyring.mac("webchat-client", found.group(1))[:32]
+        return client if hmac.compare_digest(expected, found.group(2)) else None
 
     def locale(self, request: Request) -> str:
         locale = request.query_params.get("lang") or self.hotline.settings.deployment.hotline.default_locale
@@ -85,44 +114,77 @@ class WebChat:
             headers=NO_STORE,
         )
 
+    def _unknown(self, locale: str) -> Response:
+        """A token this server did not issue (made up, or from before a key rotation)."""
+        text = self.hotline.catalogues.text(locale, N_("webchat.start_again"))
+        return JSONResponse(
+            {"error": "no_client", "replies": [{"text": text, "options": []}]},
+            status_code=400,
+            headers=NO_STORE,
+        )
+
     async def start(self, request: Request) -> Response:
         body = await _json(request)
         locale = body.get("locale") if body.get("locale") in ("id", "en") else "id"
-        if not self.starts.allow(_ip(request)):
+        now = self.hotline.runtime.clock()
+        async with self.hotline.sessions() as session, session.begin():
+            allowed = await self.limiter.allow(session, ADDRESS_STARTS, _ip(request), now)
+        if not allowed:
             return self._refuse(locale, N_("webchat.too_many_starts"))
-        client = secrets.token_urlsafe(32)
+        client = self.new_client()
         if locale != "id":
             await self.hotline.runtime.handle(Inbound(CHANNEL, client, ev.Command("start")))
             await self.hotline.runtime.handle(Inbound(CHANNEL, client, ev.Command("bahasa")))
             await self.hotline.runtime.handle(Inbound(CHANNEL, client, ev.Choice(locale)))
         return JSONResponse({"client": client}, headers=NO_STORE)
 
+    async def _within(self, session: AsyncSession, client: str, address: str, lookup: bool) -> str | None:
+        """The refusal's message key if a limit is reached (the conversation's first), else None."""
+        now = self.hotline.runtime.clock()
+        allow = self.limiter.allow
+        if not await allow(session, MESSAGES, client, now):
+            return N_("webchat.too_many_messages")
+        if lookup and not await allow(session, LOOKUPS, client, now):
+            return N_("webchat.too_many_lookups")
+        if not await allow(session, ADDRESS_MESSAGES, address, now):
+            return N_("webchat.too_many_messages")
+        if lookup and not await allow(session, ADDRESS_LOOKUPS, address, now):
+            return N_("webchat.too_many_lookups")
+        return None
+
     async def resume(self, request: Request) -> Response:
-        client = str((await _json(request)).get("client", ""))
-        if not CLIENT.match(client):
-            return JSONResponse({"error": "no_client"}, status_code=400, headers=NO_STORE)
+        body = await _json(request)
+        locale = body.get("locale") if body.get("locale") in ("id", "en") else "id"
+        client = self.known_client(body.get("client"))
+        if client is None:
+            return self._unknown(locale)
+        async with self.hotline.sessions() as session, session.begin():
+            refusal = await self._within(session, client, _ip(request), lookup=False)
+        if refusal is not None:
+            return self._refuse(locale, refusal)
         replies = await self.hotline.runtime.current_question(CHANNEL, client)
         return JSONResponse({"replies": [reply_json(r, "") for r in replies]}, headers=NO_STORE)
 
     async def send(self, request: Request) -> Response:
         body = await _json(request)
-        client = str(body.get("client", ""))
         locale = body.get("locale") if body.get("locale") in ("id", "en") else "id"
-        if not CLIENT.match(client):
-            return JSONResponse({"error": "no_client"}, status_code=400, headers=NO_STORE)
-        ip = _ip(request)
-        if not self.messages.allow(client) or not self.messages.allow("ip:" + ip):
-            return self._refuse(locale, N_("webchat.too_many_messages"))
+        client = self.known_client(body.get("client"))
+        if client is None:
+            return self._unknown(locale)
+        lookup = False
         if isinstance(body.get("choice"), str):
             question = body.get("question") if isinstance(body.get("question"), str) else None
             event: ev.Event = ev.Choice(body["choice"][:64], asked_in=question or None)
         else:
             text = str(body.get("text", ""))[:TEXT_LIMIT]
-            if receipt_digits(text) and parse_phone(text, "ID") is None and not self.lookups.allow(ip):
-                return self._refuse(locale, N_("webchat.too_many_lookups"))
+            lookup = bool(receipt_digits(text)) and parse_phone(text, "ID") is None
             event = ev.Text(text)
         async with self.hotline.sessions() as session, session.begin():
-            handled = await self.hotline.runtime.process(session, Inbound(CHANNEL, client, event))
+            refusal = await self._within(session, client, _ip(request), lookup)
+            if refusal is None:
+                handled = await self.hotline.runtime.process(session, Inbound(CHANNEL, client, event))
+        if refusal is not None:
+            return self._refuse(locale, refusal)
         replies = [reply_json(r, handled.state) for r in handled.replies]
         return JSONResponse({"replies": replies}, headers=NO_STORE)
 

@@ -1,4 +1,8 @@
-"""Attachments of a story: sealed originals (evidence) and sealed display copies."""
+"""Attachments of a story: sealed originals (evidence) and sealed display copies.
+
+The type kept is the one the content shows (storage/file_types.py), not the one the sender
+claimed; only content that sniffs as an image gets a display copy (re-encoded, metadata gone).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
+from storage.file_types import sniff
 from storage.images import ImageRejected, display_copy
 from storage.models import Attachment
 
@@ -35,12 +40,15 @@ class AttachmentStore:
         data: bytes,
         now: datetime,
     ) -> Attachment:
+        """Keep a received file. ``mime`` is what the sender claimed; it is not trusted and not
+        kept: the stored type comes from the content."""
         existing = await self.by_source(source_key)
         if existing is not None:
             return existing
         ref = "att-" + secrets.token_hex(12)
         display = None
-        if kind == "photo":
+        found = sniff(data)
+        if found.is_image:
             try:
                 display = self.keyring.seal(display_copy(data), _context(ref, "display"))
             except ImageRejected:
@@ -50,7 +58,7 @@ class AttachmentStore:
             source_key=source_key,
             conversation_key=conversation_key,
             kind=kind,
-            mime=mime[:80],
+            mime=found.mime,
             size=len(data),
             original=self.keyring.seal(data, _context(ref, "original")),
             display=display,

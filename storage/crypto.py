@@ -59,6 +59,10 @@ class _Key:
     def receipt_pepper(self) -> bytes:
         return _derive(self.secret, "pksai-hotline/receipt/v1")
 
+    @cached_property
+    def counters(self) -> bytes:
+        return _derive(self.secret, "pksai-hotline/counters/v1")
+
 
 class Keyring:
     def __init__(self, current: bytes, previous: tuple[bytes, ...] = ()):
@@ -78,6 +82,16 @@ class Keyring:
 
     def pseudonym(self, channel: str, user_id: str) -> str:
         return self.pseudonyms(channel, user_id)[0]
+
+    def counter_key(self, purpose: str, subject: str) -> str:
+        """The name of an attempt counter: a keyed hash of what is counted (an address, an account
+        name), so the database never holds the thing itself."""
+        return self.mac(purpose, subject)
+
+    def mac(self, purpose: str, message: str) -> str:
+        """A keyed hash (hex) under the current key, for counters and self-checking tokens."""
+        data = f"{purpose}:{message}".encode()
+        return hmac.new(self._keys[0].counters, data, hashlib.sha256).hexdigest()
 
     # Encryption at rest (AES-256-GCM); ``context`` binds a ciphertext to its row and column.
 

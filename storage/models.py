@@ -115,10 +115,10 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     locale: Mapped[str] = mapped_column(String(5), default="id", server_default="id")
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
     totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     """The TOTP secret, sealed; set once two-factor sign-in is confirmed."""
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The 30-second time step of the last code accepted: a code is never accepted twice."""
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     """Set by an admin's password reset: the next sign-in asks for a new password first."""
 
@@ -326,6 +326,21 @@ class LinkCode(Base):
     used_at: Mapped[datetime | None]
 
 
+class AttemptCounter(Base):
+    """How often something was tried in the current window: sign-ins per account name and per
+    address, second-factor codes, web chat starts and messages. Shared by every server process.
+
+    ``key`` is a keyed hash of what is counted (never the address or name itself); a row is deleted
+    once its window is over, so nothing about a visitor outlives the limit it served.
+    """
+
+    __tablename__ = "attempt_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    window_ends: Mapped[datetime] = mapped_column(index=True)
+
+
 class ConsoleSession(Base):
     """A signed-in console session, kept server-side so it can be revoked; the cookie holds a
     random token whose SHA-256 is stored here."""
@@ -340,6 +355,8 @@ class ConsoleSession(Base):
     revoked_at: Mapped[datetime | None]
     pending_totp: Mapped[bool] = mapped_column(Boolean, default=False)
     """Password accepted, second factor not yet: the session opens nothing but the TOTP page."""
+    totp_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Wrong codes given in this pending sign-in; past the limit the sign-in starts over."""
 
 
 class Referral(Base):

@@ -45,19 +45,18 @@ async def test_sessions_end_when_idle_after_12_hours_and_when_revoked(hotline: H
 
 async def test_five_wrong_passwords_lock_the_account_for_a_while(hotline: Hotline, clock) -> None:
     await officer(hotline)
+    sign_in = signin.SignIn(hotline.sessions, hotline.settings.keyring)
+
+    async def attempt(username: str, password: str) -> signin.Outcome:
+        return (await sign_in.password(username, password, "10.0.0.7", clock())).outcome
+
     for _ in range(4):
-        async with hotline.sessions() as session, session.begin():
-            assert (await signin.check_password(session, "sari", "salah", clock())).outcome == "invalid"
-    async with hotline.sessions() as session, session.begin():
-        assert (await signin.check_password(session, "sari", "salah", clock())).outcome == "locked"
-    async with hotline.sessions() as session, session.begin():
-        result = await signin.check_password(session, "sari", "sandi-yang-panjang", clock())
-        assert result.outcome == "locked"
+        assert await attempt("sari", "salah") == "invalid"
+    assert await attempt("sari", "salah") == "locked"
+    assert await attempt("sari", "sandi-yang-panjang") == "locked"
     clock.advance(minutes=16)
-    async with hotline.sessions() as session, session.begin():
-        assert (await signin.check_password(session, "sari", "sandi-yang-panjang", clock())).outcome == "ok"
-    async with hotline.sessions() as session, session.begin():
-        assert (await signin.check_password(session, "nobody", "x", clock())).outcome == "invalid"
+    assert await attempt("sari", "sandi-yang-panjang") == "ok"
+    assert await attempt("nobody", "x") == "invalid"
 
 
 async def test_admins_always_need_a_second_factor(hotline: Hotline) -> None:

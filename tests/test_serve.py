@@ -15,6 +15,7 @@ import pytest
 HOTLINE = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "hotline")
 
 pytestmark = pytest.mark.slow
+METRICS_TOKEN = "prometheus-scrape-token-0123456789"
 
 
 def free_port() -> int:
@@ -26,7 +27,7 @@ def free_port() -> int:
 @pytest.fixture
 def server(sandbox_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {**sandbox_env, "HOTLINE_PORT": str(port)}
+    env = {**sandbox_env, "HOTLINE_PORT": str(port), "HOTLINE_METRICS_TOKEN": METRICS_TOKEN}
     process = subprocess.Popen(
         [HOTLINE, "serve"], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -68,7 +69,8 @@ def test_health_and_landing_page(server: str, tmp_path: Path) -> None:
 
 
 def test_metrics_for_prometheus(server: str) -> None:
-    response = httpx.get(server + "/metrics")
+    assert httpx.get(server + "/metrics").status_code == 401
+    response = httpx.get(server + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert re.search(r"^hotline_jobs_overdue \d+\.0$", response.text, re.MULTILINE)

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, Route, expect
 
+from bot.webchat import ADDRESS_STARTS
 from tests.botapi import FakeBotAPI
 from tests.telegram_harness import Harness
 from tests.test_console import screenshot
@@ -137,7 +138,7 @@ async def test_keyboard_only_and_without_javascript(browser: Browser, server: Ha
     await context.close()
 
 
-async def test_receipt_lookups_and_starts_are_rate_limited_per_client(server: Harness) -> None:
+async def test_receipt_lookups_and_starts_are_rate_limited(server: Harness) -> None:
     async with httpx.AsyncClient(base_url=server.base) as client:
         token = (await client.post("/chat/start", json={})).json()["client"]
         await client.post("/chat/send", json={"client": token, "choice": "status", "question": "menu"})
@@ -145,9 +146,10 @@ async def test_receipt_lookups_and_starts_are_rate_limited_per_client(server: Ha
         for i in range(12):
             reply = await client.post("/chat/send", json={"client": token, "text": f"{i:016d}"})
             statuses.append(reply.status_code)
-        assert statuses.count(429) >= 2, "the 11th lookup from one address is refused"
-        starts = [(await client.post("/chat/start", json={})).status_code for _ in range(12)]
-        assert 429 in starts
+        assert statuses.count(429) >= 2, "the 11th lookup of one conversation is refused"
+        starts = [(await client.post("/chat/start", json={})).status_code for _ in range(ADDRESS_STARTS.hits)]
+        assert 429 in starts, "a flood of new conversations from one address stops at the address limit"
         refused = await client.post("/chat/start", json={})
         assert "Terlalu banyak" in refused.json()["replies"][0]["text"]
     assert not server.query("SELECT 1 FROM conversations WHERE key LIKE '%127.0.0.1%'")
+    assert not server.query("SELECT 1 FROM attempt_counters WHERE key LIKE '%127.0.0.1%'")

@@ -29,7 +29,12 @@
       cache: "no-store",
       credentials: "omit",
       referrerPolicy: "no-referrer"
-    }).then(function (response) { return response.json(); });
+    }).then(function (response) { return response.json(); })
+      .then(function (data) {
+        // A token the server no longer knows (a key rotation): the next message starts afresh.
+        if (data.error === "no_client") { sessionStorage.removeItem(KEY); }
+        return data;
+      });
   }
 
   function bubble(text, who, urgent) {

@@ -1,0 +1,62 @@
+"""Counting attempts in fixed windows, in the database, so every server process sees one count.
+
+One ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` per attempt: the row is created, counted or
+restarted and read back in a single statement, so parallel attempts can never both read the same
+count (a read-modify-write would let 40 parallel guesses end with a count of 4). Works the same
+on SQLite (3.35+) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AttemptCounter
+
+
+async def hit(session: AsyncSession, key: str, window: timedelta, now: datetime) -> int:
+    """Count one attempt under ``key``; returns the attempts in the current window, this one included."""
+    table = AttemptCounter.__table__
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    expired = table.c.window_ends <= now
+    statement = (
+        insert(table)
+        .values(key=key, hits=1, window_ends=now + window)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "hits": case((expired, 1), else_=table.c.hits + 1),
+                "window_ends": case((expired, now + window), else_=table.c.window_ends),
+            },
+        )
+        .returning(table.c.hits)
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def count(session: AsyncSession, key: str, now: datetime) -> int:
+    """Attempts in the current window, without counting one."""
+    statement = select(AttemptCounter.hits).where(AttemptCounter.key == key, AttemptCounter.window_ends > now)
+    return int(await session.scalar(statement) or 0)
+
+
+async def forget(session: AsyncSession, key: str) -> None:
+    await session.execute(delete(AttemptCounter).where(AttemptCounter.key == key))
+
+
+async def give_back(session: AsyncSession, key: str) -> None:
+    """Uncount one attempt that turned out to be legitimate (a successful sign-in)."""
+    await session.execute(
+        update(AttemptCounter)
+        .where(AttemptCounter.key == key, AttemptCounter.hits > 0)
+        .values(hits=AttemptCounter.hits - 1)
+    )
+
+
+async def prune(session: AsyncSession, now: datetime) -> int:
+    """Delete the rows of finished windows; returns how many."""
+    result = await session.execute(delete(AttemptCounter).where(AttemptCounter.window_ends <= now))
+    return int(getattr(result, "rowcount", 0) or 0)
