@@ -69,7 +69,7 @@ async def test_a_file_is_served_as_a_download_whatever_the_sender_claimed(hotlin
         await officer.sign_in("dewi")
         await officer.post(f"/admin/cases/{reference}/acknowledge")
         case = (await officer.http.get(f"/admin/cases/{reference}")).text
-        assert f"files/{photo_ref}\"" in case and f"files/{page_ref}\"" not in case, "only images have a copy"
+        assert f'files/{photo_ref}"' in case and f'files/{page_ref}"' not in case, "only images have a copy"
         assert (await officer.http.get(f"/admin/cases/{reference}/files/{page_ref}")).status_code == 404
         for ref, extension in ((page_ref, "bin"), (photo_ref, "jpg")):
             original = await officer.http.get(f"/admin/cases/{reference}/files/{ref}?original=1")
