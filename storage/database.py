@@ -7,6 +7,9 @@ half-way with "database is locked". The driver's own BEGIN handling is switched 
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -24,8 +27,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **kwargs)
-    if make_url(url).database in (None, "", ":memory:"):
+    database = make_url(url).database
+    if database in (None, "", ":memory:"):
         raise ValueError("use a SQLite file: an in-memory database is one shared connection")
+    _owner_only(Path(database))
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
     sync_engine = engine.sync_engine
 
@@ -44,6 +49,17 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _owner_only(path: Path) -> None:
+    """The database file (and so its WAL and shared-memory files, which SQLite creates with the
+    database's own mode) readable by the service's user alone: 0600, never the umask's 0644."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if name.exists() and name.stat().st_mode & 0o077:
+            name.chmod(0o600)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

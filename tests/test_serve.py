@@ -66,6 +66,8 @@ def test_health_and_landing_page(server: str, tmp_path: Path) -> None:
     assert "Child protection complaint service" in english
     assert (tmp_path / "hotline.secret").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "hotline.db").exists(), "serve migrates on start"
+    for name in ("hotline.db", "hotline.db-wal", "hotline.db-shm"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, f"{name} is readable by others"
 
 
 def test_metrics_for_prometheus(server: str) -> None:
@@ -75,3 +77,22 @@ def test_metrics_for_prometheus(server: str) -> None:
     assert response.headers["content-type"].startswith("text/plain")
     assert re.search(r"^hotline_jobs_overdue \d+\.0$", response.text, re.MULTILINE)
     assert "# TYPE hotline_reports_open gauge" in response.text
+
+
+def test_an_oversized_body_is_refused_unread_and_the_connection_closed(server: str) -> None:
+    """Row 2: a 100 MB form post was read whole (20 s, +465 MB) before anything answered."""
+    host, port = server.removeprefix("http://").split(":")
+    head = (
+        "POST /admin/login HTTP/1.1\r\nHost: hotline\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 104857600\r\n\r\n"
+    )
+    answer = b""
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(head.encode() + b"a" * 65536)
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"connection: close" in answer.lower()
