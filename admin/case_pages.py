@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from admin.casework import ActionRefused
+from admin.form_values import form_fields
 from admin.pages import HEADERS, Pages, Signed
 from admin.queue import Filters, queue
 from admin.routing import duty_now
@@ -106,7 +107,7 @@ class CasePages(Pages):
             )
 
     async def case_action(self, request: Request) -> Response:
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        form = await form_fields(request)
         reference, action = request.path_params["reference"], request.path_params["action"]
         async with self.signed_in(request) as signed:
             if signed is None:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.access import can_assign, can_read_content, can_view
+from admin.form_values import parse_id
 from admin.sla import CLOSED, Deadline, deadline
 from bot.replies import ReplyRefused, reply_to_reporter
 from flows.deployment import Deployment
@@ -225,8 +226,8 @@ class Desk:
     async def _act_assign(self, report: Report, form: dict[str, str]) -> str:
         if not can_assign(self.officer, report) or report.status in CLOSED:
             raise ActionRefused("console.error.not_allowed")
-        target_id = form.get("officer", "")
-        target = await self.session.get(Officer, int(target_id)) if target_id.isdigit() else None
+        target_id = parse_id(form.get("officer"))
+        target = await self.session.get(Officer, target_id) if target_id else None
         if (
             target is None
             or not target.active
@@ -286,8 +287,8 @@ class Desk:
 
     async def _act_referral(self, report: Report, form: dict[str, str]) -> str:
         self._require_content(report)
-        referral_id, status = form.get("referral", ""), form.get("status", "")
-        referral = await self.session.get(Referral, int(referral_id)) if referral_id.isdigit() else None
+        referral_id, status = parse_id(form.get("referral")), form.get("status", "")
+        referral = await self.session.get(Referral, referral_id) if referral_id else None
         if referral is None or referral.report_id != report.id or status not in REFERRAL_STATUSES:
             raise ActionRefused("console.error.invalid")
         old, referral.status, referral.updated_at = referral.status, status, self.now

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from admin import login as signin
 from admin import sessions
+from admin.form_values import form_fields
 from admin.pages import Pages
 from bot.hotline import Hotline
 from bot.slow_checks import SLOW_CHECKS
@@ -48,8 +49,8 @@ class SignInPages(Pages):
         locale = locale if locale in ("id", "en") else "id"
         if request.method == "GET":
             return self.render(request, "login.html", locale)
-        form = await request.form()
-        username, password = str(form.get("username", "")), str(form.get("password", ""))
+        form = await form_fields(request)
+        username, password = form.get("username", ""), form.get("password", "")
         now = self.now()
         address = request.client.host if request.client else ""
         result = await self.sign_in.password(username, password, address, now)
@@ -94,7 +95,7 @@ class SignInPages(Pages):
         id seen before the second step is worth nothing after it.
         """
         now = self.now()
-        form = await request.form() if request.method == "POST" else None
+        form = await form_fields(request) if request.method == "POST" else None
         async with self.hotline.sessions() as session, session.begin():
             found = await sessions.find(session, request.cookies.get(sessions.COOKIE), now)
             if found is None:
@@ -171,7 +172,7 @@ class SignInPages(Pages):
         return response
 
     async def language(self, request: Request) -> Response:
-        form = await request.form()
+        form = await form_fields(request)
         async with self.signed_in(request) as signed:
             if signed is None:
                 return self.to_login()

@@ -21,6 +21,9 @@ from flows.keys import OPTION_LABELS
 from storage.models import Report
 
 SUPPRESS_BELOW = 3
+MIN_YEAR, MAX_YEAR = 2000, 2999
+"""Quarters outside these years are refused (and the current one shown); 9999-Q4 would end in
+year 10000, which no date can hold."""
 DIMENSIONS = ("category", "simfoni", "region", "age_band", "sex", "reporter_role", "status")
 
 
@@ -33,7 +36,8 @@ class Quarter:
     def parse(cls, text: str | None, today: date) -> Quarter:
         if text:
             year, _, q = text.upper().partition("-Q")
-            if year.isdigit() and q in {"1", "2", "3", "4"}:
+            digits = len(year) == 4 and year.isascii() and year.isdigit()
+            if digits and MIN_YEAR <= int(year) <= MAX_YEAR and q in {"1", "2", "3", "4"}:
                 return cls(int(year), int(q))
         return cls(today.year, (today.month - 1) // 3 + 1)
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from admin import sessions, stats
+from admin.form_values import form_fields, parse_id
 from admin.pages import HEADERS, Pages, Signed
 from admin.roster_edit import (
     RosterError,
@@ -74,17 +75,17 @@ class UnitPages(Pages):
             created = None
             error = None
             if request.method == "POST":
-                form = await request.form()
+                form = await form_fields(request)
                 password = secrets.token_urlsafe(12)
                 unit = await signed.session.get(Unit, officer.unit_id)
                 assert unit is not None
                 try:
                     new = await add_officer(
                         signed.session,
-                        str(form.get("username", "")).strip(),
-                        str(form.get("name", "")).strip() or str(form.get("username", "")),
+                        form.get("username", "").strip(),
+                        form.get("name", "").strip() or form.get("username", ""),
                         unit.code,
-                        str(form.get("role", "officer")),
+                        form.get("role", "officer"),
                         password,
                     )
                     created = (new.username, password)
@@ -97,7 +98,8 @@ class UnitPages(Pages):
             if signed is None:
                 return self.to_login()
             admin = signed.officer
-            target = await signed.session.get(Officer, request.path_params["officer_id"])
+            target_id = parse_id(str(request.path_params["officer_id"]))
+            target = await signed.session.get(Officer, target_id) if target_id else None
             if admin.role != "admin" or target is None or target.unit_id != admin.unit_id:
                 return self.not_found(request, admin.locale)
             action, now = request.path_params["action"], self.now()
@@ -195,7 +197,7 @@ class UnitPages(Pages):
             if request.method == "POST":
                 if officer.role not in SUPERVISING:
                     return self.not_found(request, officer.locale)
-                form = {k: str(v) for k, v in (await request.form()).items()}
+                form = await form_fields(request)
                 try:
                     await self._roster_change(signed, form)
                     done = "console.roster.saved"
@@ -231,8 +233,8 @@ class UnitPages(Pages):
             )
 
     async def _roster_change(self, signed: Signed, form: dict[str, str]) -> None:
-        target_id = form.get("officer", "")
-        target = await signed.session.get(Officer, int(target_id)) if target_id.isdigit() else None
+        target_id = parse_id(form.get("officer"))
+        target = await signed.session.get(Officer, target_id) if target_id else None
         if target is not None and target.unit_id != signed.officer.unit_id:
             raise RosterError("officer of another unit")
         kind = form.get("kind", "")

@@ -136,10 +136,10 @@ def body_limits(settings: Settings) -> Limits:
     return Limits(default=FORM_LIMIT, by_prefix=(("/webhook/", media), ("/chat/", CHAT_LIMIT)))
 
 
-def serve_app(hotline: Hotline) -> ASGIApp:
+def serve_app(hotline: Hotline, app: Starlette | None = None) -> ASGIApp:
     """The whole stack ``hotline serve`` runs: the body limit first, before anything reads a body
     (the CSRF check included), then HSTS, the CSRF check, and the application."""
-    app = create_app(hotline)
+    app = app or create_app(hotline)
     checked = ParsingGuard(app, lambda inner: with_csrf(inner, hotline))
     public_url = hotline.settings.public_url or ""
     headed = TransportHeaders(checked, https=public_url.startswith("https://"))

@@ -2,7 +2,8 @@
 
 ``ParsingGuard`` wraps the CSRF middleware (asgi-csrf), which parses console form bodies before our
 pages do and raises on what it cannot read (a multipart body without a boundary, non-UTF-8 form
-data, a non-ASCII token): those become 400 instead of 500. An error raised after the request has
+data, a non-ASCII token): those become 400 instead of 500, as do paths and query strings with a NUL
+character. An error raised after the request has
 reached the application is not touched, so real defects still show as such.
 
 ``TransportHeaders`` adds HSTS when the deployment is served over HTTPS.
@@ -41,6 +42,9 @@ class ParsingGuard:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await _bad_request(send)  # PostgreSQL refuses NUL in any text parameter
+            return
         scope[REACHED] = False
         try:
             await self.outer(scope, receive, tracked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -12,6 +13,7 @@ from storage import audit
 from storage.models import Officer, Unit
 
 ROLES = ("officer", "supervisor", "admin")
+USERNAME = re.compile(r"[A-Za-z0-9._-]{2,64}")
 HASHER = PasswordHasher()
 
 
@@ -28,6 +30,10 @@ async def add_officer(
 ) -> Officer:
     if role not in ROLES:
         raise OfficerError(f"role must be one of {', '.join(ROLES)}")
+    if not USERNAME.fullmatch(username):
+        raise OfficerError("a username is 2–64 letters, digits, '.', '_' or '-'")
+    if not display_name.strip() or len(display_name) > 120:
+        raise OfficerError("a display name is 1–120 characters")
     unit = await session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
         raise OfficerError(f"no unit with code {unit_code!r}")

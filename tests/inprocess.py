@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp
 
 from bot.app import serve_app
 from bot.hotline import Hotline
@@ -16,8 +17,15 @@ PASSWORD = "sandi-yang-panjang"
 
 
 class Browser:
-    def __init__(self, hotline: Hotline, address: str = "10.1.1.1", *, raise_errors: bool = True):
-        self.app = serve_app(hotline)
+    def __init__(
+        self,
+        hotline: Hotline,
+        address: str = "10.1.1.1",
+        *,
+        raise_errors: bool = True,
+        app: ASGIApp | None = None,
+    ):
+        self.app = app or serve_app(hotline)
         transport = httpx.ASGITransport(
             app=self.app, client=(address, 40000), raise_app_exceptions=raise_errors
         )

@@ -38,21 +38,42 @@ class Status:
     status: str
 
 
-def read(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Status]]:
-    """The messages (each with its business number id) and statuses of a webhook call."""
+class Malformed(ValueError):
+    """Signed, but not the shape of a webhook call (answered 400, nothing recorded)."""
+
+
+def read(data: object) -> tuple[list[dict[str, Any]], list[Status]]:
+    """The messages (each with its business number id) and statuses of a webhook call; items of
+    the wrong shape are skipped, an envelope of the wrong shape raises ``Malformed``."""
+    if not isinstance(data, dict) or not isinstance(data.get("entry"), list):
+        raise Malformed("no entry list")
     messages: list[dict[str, Any]] = []
     statuses: list[Status] = []
-    for entry in data.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            phone_id = str((value.get("metadata") or {}).get("phone_number_id", ""))
-            for message in value.get("messages") or []:
-                if isinstance(message, dict) and message.get("id") and message.get("from"):
-                    messages.append({"phone_number_id": phone_id, **message})
-            for status in value.get("statuses") or []:
-                if isinstance(status, dict) and status.get("id"):
-                    statuses.append(Status(str(status["id"]), str(status.get("status", ""))))
+    for entry in _dicts(data["entry"]):
+        for change in _dicts(entry.get("changes")):
+            value = change.get("value")
+            if not isinstance(value, dict):
+                continue
+            metadata = value.get("metadata")
+            phone_id = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
+            if not _id(phone_id):
+                continue
+            for message in _dicts(value.get("messages")):
+                if _id(message.get("id")) and _id(message.get("from")):
+                    messages.append({**message, "phone_number_id": phone_id})
+            for status in _dicts(value.get("statuses")):
+                if _id(status.get("id")):
+                    statuses.append(Status(status["id"], str(status.get("status", ""))[:16]))
     return messages, statuses
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _id(value: object) -> bool:
+    """Meta's ids are short strings (``wamid.…``, phone numbers, business number ids)."""
+    return isinstance(value, str) and 0 < len(value) <= 128 and value.isprintable()
 
 
 def interpret(message: dict[str, Any]) -> Incoming:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from bot.whatsapp.channel import signature_ok
-from bot.whatsapp.updates import read
+from bot.whatsapp.updates import Malformed, read
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,11 @@ async def whatsapp_webhook(request: Request) -> Response:
         data = json.loads(body)
     except ValueError:
         return JSONResponse({"ok": False, "error": "not JSON"}, status_code=400)
-    if not isinstance(data, dict):
-        return JSONResponse({"ok": False}, status_code=400)
-    messages, statuses = read(data)
+    try:
+        messages, statuses = read(data)
+    except Malformed:
+        log.warning("whatsapp webhook: a signed payload of the wrong shape")
+        return JSONResponse({"ok": False, "error": "not a webhook call"}, status_code=400)
     try:
         await channel.record(messages, statuses)
     except Exception as exc:
