@@ -37,13 +37,15 @@ test: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 diagram: install
-	$(BIN)/hotline diagram > docs/flow.md
+	$(BIN)/hotline diagram conversation > docs/flow.md
+	$(BIN)/hotline diagram lifecycle > docs/lifecycle.md
 
 bench: install
 	$(BIN)/python bench/flow.py

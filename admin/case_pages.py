@@ -14,8 +14,8 @@ from admin.casework import ActionRefused
 from admin.form_values import form_fields
 from admin.pages import HEADERS, Pages, Signed
 from admin.queue import Filters, queue
-from admin.routing import duty_now
-from admin.sla import deadline
+from flows.sla import deadline
+from storage.duty import duty_now
 from storage.models import Officer, Unit
 
 

@@ -6,28 +6,32 @@ the views only translate HTTP to these calls.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin.access import can_assign, can_read_content, can_view
 from admin.form_values import parse_id
-from admin.sla import CLOSED, Deadline, deadline
 from bot.replies import ReplyRefused, reply_to_reporter
+from bot.routing import Announcer
+from flows.access import can_assign, can_read_content, can_view, may_handle
 from flows.deployment import Deployment
 from flows.i18n import Catalogues
+from flows.lifecycle import Move
+from flows.sla import Deadline, deadline
+from flows.vocabulary import CLOSED, ON_ROSTER, Urgency
 from storage import audit
 from storage.attachments import AttachmentStore
-from storage.cases import acknowledge, may_handle
+from storage.cases import Actor, Particulars, acknowledge, carry_out, decide_move
 from storage.crypto import Keyring
 from storage.file_types import extension_of
 from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, OutboxMessage, Referral, Report
 from storage.reports import ReportStore, event_context
 
-URGENCIES = ("urgent", "high", "normal")
+URGENCIES = tuple(Urgency)
 REFERRAL_STATUSES = ("diajukan", "diterima", "ditolak", "selesai")
 TEXT_LIMIT = 4000
 
@@ -80,6 +84,7 @@ class Desk:
     reports: ReportStore
     officer: Officer
     now: datetime
+    announcers: Sequence[Announcer] = ()
 
     async def find(self, reference: str) -> Report | None:
         """The case, or None when it is outside this officer's scope (shown as 404)."""
@@ -198,16 +203,15 @@ class Desk:
 
     async def _act_handle(self, report: Report, form: dict[str, str]) -> str:
         self._require_content(report)
-        if report.status != "diterima":
-            raise ActionRefused("console.error.status")
-        await self._status(report, "ditangani")
+        await self._move(report, Move.HANDLE, refusal="console.error.status")
         return "console.done.status"
 
     async def _act_risk(self, report: Report, form: dict[str, str]) -> str:
         self._require_content(report)
-        urgency = form.get("urgency", "")
-        if urgency not in URGENCIES:
-            raise ActionRefused("console.error.invalid")
+        try:
+            urgency = Urgency(form.get("urgency", ""))
+        except ValueError:
+            raise ActionRefused("console.error.invalid") from None
         old, report.urgency = report.urgency, urgency
         await self._event(report, "risk", {"from": old, "to": urgency})
         return "console.done.saved"
@@ -224,7 +228,7 @@ class Desk:
         return "console.done.saved"
 
     async def _act_assign(self, report: Report, form: dict[str, str]) -> str:
-        if not can_assign(self.officer, report) or report.status in CLOSED:
+        if not await self._may(report, Move.ASSIGN):
             raise ActionRefused("console.error.not_allowed")
         target_id = parse_id(form.get("officer"))
         target = await self.session.get(Officer, target_id) if target_id else None
@@ -232,11 +236,12 @@ class Desk:
             target is None
             or not target.active
             or target.unit_id != report.unit_id
-            or target.role not in ("officer", "supervisor")
+            or target.role not in ON_ROSTER
         ):
             raise ActionRefused("console.error.invalid")
-        old, report.assignee_id = report.assignee_id, target.id
-        await self._event(report, "assigned", {"from": old, "to": target.id})
+        await self._move(report, Move.ASSIGN, Particulars(assignee_id=target.id, reason="console"))
+        for announcer in self.announcers:
+            await announcer.announce(self.session, report, [target], "assigned", self.now)
         return "console.done.assigned"
 
     async def _act_reply(self, report: Report, form: dict[str, str]) -> str:
@@ -268,6 +273,8 @@ class Desk:
     async def _act_refer(self, report: Report, form: dict[str, str]) -> str:
         self._require_content(report)
         service = form.get("service", "")
+        if not await self._may(report, Move.REFER):
+            raise ActionRefused("console.error.status")
         if service not in {s.code for s in self.deployment.services}:
             raise ActionRefused("console.error.invalid")
         self.session.add(
@@ -280,8 +287,7 @@ class Desk:
                 updated_at=self.now,
             )
         )
-        if report.status != "dirujuk":
-            await self._status(report, "dirujuk")
+        await self._move(report, Move.REFER, refusal="console.error.status")
         await self._event(report, "referred", {"service": service})
         return "console.done.referred"
 
@@ -300,8 +306,7 @@ class Desk:
         outcome = form.get("outcome", "")
         if outcome not in {o.code for o in self.deployment.outcomes}:
             raise ActionRefused("console.error.outcome")
-        report.outcome = outcome
-        await self._close(report, "selesai")
+        await self._move(report, Move.RESOLVE, Particulars(outcome=outcome), refusal="console.error.status")
         return "console.done.closed"
 
     async def _act_invalid(self, report: Report, form: dict[str, str]) -> str:
@@ -311,8 +316,9 @@ class Desk:
         reason = form.get("reason", "")
         if reason not in ("tidak-valid", "spam", "ganda"):
             raise ActionRefused("console.error.invalid")
-        report.outcome = reason
-        await self._close(report, "ditutup")
+        await self._move(
+            report, Move.INVALIDATE, Particulars(outcome=reason), refusal="console.error.read_first"
+        )
         return "console.done.closed"
 
     # Shared steps.
@@ -325,15 +331,22 @@ class Desk:
             raise ActionRefused("console.error.too_long")
         return text
 
-    async def _status(self, report: Report, status: str) -> None:
-        old, report.status = report.status, status
-        await self._event(report, "status", {"from": old, "to": status})
+    async def _may(self, report: Report, move: Move) -> bool:
+        actor = Actor.officer_on(self.officer, report, "console")
+        return (await decide_move(self.session, report, actor, move, self.now)).allowed
 
-    async def _close(self, report: Report, status: str) -> None:
-        """Closing erases the reply address (DESIGN.md rule 2); retention starts from now."""
-        await self._status(report, status)
-        report.closed_at = self.now
-        await self.session.execute(delete(DeliveryAddress).where(DeliveryAddress.report_id == report.id))
+    async def _move(
+        self,
+        report: Report,
+        move: Move,
+        particulars: Particulars | None = None,
+        *,
+        refusal: str = "console.error.not_allowed",
+    ) -> None:
+        """A status change by the lifecycle's rule (which also erases the reply address on closing)."""
+        actor = Actor.officer_on(self.officer, report, "console")
+        if not (await carry_out(self.reports, report, actor, move, self.now, particulars)).allowed:
+            raise ActionRefused(refusal)
 
     async def _event(self, report: Report, kind: str, detail: dict[str, Any]) -> None:
         await self.reports.add_event(report, kind, self.now, officer_id=self.officer.id, detail=detail)

@@ -68,6 +68,7 @@ MESSAGES = (
     N_("console.error.unknown_action"),
     N_("console.error.not_allowed"),
     N_("console.error.take_first"),
+    N_("console.error.read_first"),
     N_("console.error.status"),
     N_("console.error.invalid"),
     N_("console.error.outcome"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from admin.casework import Desk
 from bot.hotline import Hotline
 from flows.i18n import N_
 from flows.keys import OPTION_LABELS
+from flows.vocabulary import Status
 from storage.models import ConsoleSession, Officer
 from storage.reports import ReportStore
 from storage.units import unit_ids
@@ -31,7 +33,7 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
-STATUSES = ("baru", "diterima", "ditangani", "dirujuk", "selesai", "ditutup")
+STATUSES = tuple(Status)
 
 
 @dataclass
@@ -68,7 +70,7 @@ class Pages:
 
         zone = self.deployment.default_unit.zone
 
-        def local(moment: Any) -> str:
+        def local(moment: datetime) -> str:
             return moment.astimezone(zone).strftime("%d-%m-%Y %H:%M")
 
         def span(minutes: int) -> str:
@@ -139,6 +141,7 @@ class Pages:
             reports,
             signed.officer,
             self.now(),
+            self.hotline.router.announcers,
         )
 
     @staticmethod

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin.sla import CLOSED, deadline
 from flows.deployment import Deployment
+from flows.sla import deadline
+from flows.vocabulary import CLOSED
 from storage.models import Officer, Report
 
 FOLDERS = ("mine", "unassigned", "all")

@@ -15,9 +15,9 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin.sla import deadline
 from flows.deployment import Deployment, Unit
 from flows.keys import OPTION_LABELS
+from flows.sla import deadline
 from storage.models import Report
 
 SUPPRESS_BELOW = 3
@@ -169,7 +169,7 @@ def to_csv(summary: Summary) -> bytes:
 
 def to_xlsx(summary: Summary) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = summary.quarter.label
     for line in table(summary):
         sheet.append(line)

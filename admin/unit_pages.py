@@ -13,21 +13,14 @@ from starlette.routing import Route
 from admin import sessions, stats
 from admin.form_values import form_fields, parse_id
 from admin.pages import HEADERS, Pages, Signed
-from admin.roster_edit import (
-    RosterError,
-    add_change,
-    add_shifts,
-    describe,
-    parse_days,
-    parse_span,
-    weekly,
-)
-from admin.roster_edit import changes as roster_changes
-from admin.routing import duty_now
+from flows.roster import RosterError, describe, parse_days, parse_span
 from storage import audit
+from storage.duty import duty_now
 from storage.models import AuditEntry, Officer, Report, Unit
 from storage.officer_links import issue_code
 from storage.officers import ROLES, OfficerError, add_officer
+from storage.roster import add_change, add_shifts, weekly
+from storage.roster import changes as roster_changes
 
 SUPERVISING = ("supervisor", "admin")
 """Roles that see the whole unit's running: audit, statistics, roster changes."""
@@ -50,6 +43,7 @@ class UnitPages(Pages):
         async with self.signed_in(request) as signed:
             if (refused := self.refusal(request, signed, SUPERVISING)) is not None:
                 return refused
+            assert signed is not None
             officer = signed.officer
             unit_officers = select(Officer.id).where(Officer.unit_id == officer.unit_id)
             unit_reports = select(Report.id).where(Report.unit_id == officer.unit_id)
@@ -71,6 +65,7 @@ class UnitPages(Pages):
         async with self.signed_in(request) as signed:
             if (refused := self.refusal(request, signed, ("admin",))) is not None:
                 return refused
+            assert signed is not None
             officer = signed.officer
             created = None
             error = None
@@ -151,6 +146,7 @@ class UnitPages(Pages):
         async with self.signed_in(request) as signed:
             if (refused := self.refusal(request, signed, SUPERVISING)) is not None:
                 return refused
+            assert signed is not None
             officer = signed.officer
             summary = await self._summary(signed, request)
             by_dimension = {d: [r for r in summary.rows if r.dimension == d] for d in stats.DIMENSIONS}
@@ -169,6 +165,7 @@ class UnitPages(Pages):
         async with self.signed_in(request) as signed:
             if (refused := self.refusal(request, signed, SUPERVISING)) is not None:
                 return refused
+            assert signed is not None
             officer = signed.officer
             summary = await self._summary(signed, request)
             await audit.record(

@@ -17,21 +17,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.catalogue_files import load_catalogues
+from bot.deployment_file import load_deployment
 from bot.hotline import Hotline
 from bot.runtime import Inbound
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
 from flows.conversation import Conversation
-from flows.deployment import load_deployment
-from flows.i18n import Catalogues
 from flows.inbound import Choice
+from flows.vocabulary import Channel
 from tests.chat import STANDARD_PATH
 
 SUBMIT = [*STANDARD_PATH, ("review", Choice("submit"))]
 
 
 def bench_flow(rounds: int) -> float:
-    flow = ComplaintFlow(load_deployment(), Catalogues())
+    flow = ComplaintFlow(load_deployment(), load_catalogues())
     now = datetime(2026, 11, 23, tzinfo=UTC)
     started = time.perf_counter()
     turns = 0
@@ -57,7 +58,7 @@ async def bench_runtime(url: str, reports: int, concurrency: int) -> tuple[float
         async def reporter(index: int) -> None:
             for _state, event in SUBMIT:
                 t0 = time.perf_counter()
-                await hotline.runtime.handle(Inbound("bench", f"user-{index}", event))
+                await hotline.runtime.handle(Inbound(Channel.TERMINAL, f"user-{index}", event))
                 latencies.append(time.perf_counter() - t0)
 
         started = time.perf_counter()

@@ -1,14 +1,14 @@
-"""The ASGI application of ``hotline serve``: landing page, health check, and (later) channels.
+"""The public web application: the web chat, the messengers' webhooks, health and metrics, with
+the console's pages mounted in by whoever assembles the service (``admin.entry``).
 
-It owns the background sweeper that gives up idle drafts, and migrates the database on start.
+It starts the background work on start-up (``bot.background``) and migrates the database.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from asgi_csrf import asgi_csrf
@@ -17,23 +17,19 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from admin.web import Console
+from bot.background import Background
 from bot.body_limit import KIB, BodyLimit, Limits
 from bot.hotline import Hotline
 from bot.http_guards import ParsingGuard, TransportHeaders
-from bot.metrics import metrics
-from bot.push_sender import PushSender
-from bot.runtime import idle_sweep_interval
-from bot.scheduler import Scheduler
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telegram.webhook import telegram_webhook
 from bot.webchat import WebChat
 from bot.whatsapp.webhook import whatsapp_webhook
-from storage import attempts
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -42,8 +38,8 @@ HERE = Path(__file__).parent
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
 
 
-def create_app(hotline: Hotline | None = None) -> Starlette:
-    hotline = hotline or Hotline.build()
+def create_app(hotline: Hotline, pages: Sequence[BaseRoute] = ()) -> Starlette:
+    """``pages``: more routes served by the same app (the console)."""
 
     async def healthz(request: Request) -> Response:
         try:
@@ -57,37 +53,15 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hotline.start()
-        sweeper = asyncio.create_task(_sweep_idle_drafts(hotline))
-        scheduler = asyncio.create_task(Scheduler(hotline, hotline.router).run())
-        pusher = asyncio.create_task(PushSender(hotline).run(), name="push-outbox")
-        telegram = None
-        if hotline.settings.telegram_token is not None:
-            from bot.telegram.service import TelegramService
-
-            telegram = TelegramService(hotline)
-            await telegram.start()
-        app.state.telegram = telegram
-        whatsapp = None
-        if hotline.settings.whatsapp_token is not None and hotline.settings.whatsapp_app_secret is not None:
-            from bot.whatsapp.channel import WhatsAppChannel
-
-            whatsapp = WhatsAppChannel(hotline)
-            await whatsapp.start()
-        app.state.whatsapp = whatsapp
+        background = Background(hotline)
+        await background.start()
+        app.state.telegram, app.state.whatsapp = background.telegram, background.whatsapp
         try:
             yield
         finally:
-            for task in (sweeper, scheduler, pusher):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            if telegram is not None:
-                await telegram.stop()
-            if whatsapp is not None:
-                await whatsapp.stop()
+            await background.stop()
             await hotline.close()
 
-    console = Console(hotline)
     chat = WebChat(hotline, TEMPLATES)
     app = Starlette(
         routes=[
@@ -96,10 +70,12 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
             Route("/chat/resume", chat.resume, methods=["POST"]),
             Route("/chat/send", chat.send, methods=["POST"]),
             Route("/healthz", healthz),
-            Route("/metrics", metrics),
+            Route(
+                "/metrics", Metrics(hotline.sessions, hotline.clock, hotline.settings.metrics_token).endpoint
+            ),
             Route("/webhook/telegram", telegram_webhook, methods=["POST"]),
             Route("/webhook/whatsapp", whatsapp_webhook, methods=["GET", "POST"]),
-            *console.routes(),
+            *pages,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         lifespan=lifespan,
@@ -113,7 +89,7 @@ def create_app(hotline: Hotline | None = None) -> Starlette:
 def with_csrf(app: ASGIApp, hotline: Hotline) -> ASGIApp:
     """Every state-changing console request carries the signed double-submit token (asgi-csrf);
     webhooks are authenticated by their own secrets instead."""
-    return asgi_csrf(
+    protected: ASGIApp = asgi_csrf(
         app,
         signing_secret=hotline.settings.keyring.pseudonym("console", "csrf"),
         always_protect={"/admin/login", "/admin/logout"},
@@ -122,6 +98,7 @@ def with_csrf(app: ASGIApp, hotline: Hotline) -> ASGIApp:
         cookie_secure=True,
         cookie_samesite="Strict",
     )
+    return protected
 
 
 FORM_LIMIT = 64 * KIB
@@ -136,31 +113,10 @@ def body_limits(settings: Settings) -> Limits:
     return Limits(default=FORM_LIMIT, by_prefix=(("/webhook/", media), ("/chat/", CHAT_LIMIT)))
 
 
-def serve_app(hotline: Hotline, app: Starlette | None = None) -> ASGIApp:
-    """The whole stack ``hotline serve`` runs: the body limit first, before anything reads a body
-    (the CSRF check included), then HSTS, the CSRF check, and the application."""
-    app = app or create_app(hotline)
+def serve_app(hotline: Hotline, app: Starlette) -> ASGIApp:
+    """The whole stack ``hotline serve`` runs around ``app``: the body limit first, before anything
+    reads a body (the CSRF check included), then HSTS, the CSRF check, and the application."""
     checked = ParsingGuard(app, lambda inner: with_csrf(inner, hotline))
     public_url = hotline.settings.public_url or ""
     headed = TransportHeaders(checked, https=public_url.startswith("https://"))
     return BodyLimit(headed, body_limits(hotline.settings))
-
-
-async def _sweep_idle_drafts(hotline: Hotline) -> None:
-    """Idle drafts are given up (urgent ones filed) even if their reporter never writes again, and
-    attempt counters whose window is over are deleted.
-
-    The sweep is idempotent and each conversation is locked while handled, so several server
-    processes may run it at once.
-    """
-    interval = idle_sweep_interval(hotline.flow).total_seconds()
-    while True:
-        try:
-            expired = await hotline.runtime.expire_idle()
-            if expired:
-                log.info("expired %d idle conversations", expired)
-            async with hotline.sessions() as session, session.begin():
-                await attempts.prune(session, hotline.runtime.clock())
-        except Exception:
-            log.exception("idle draft sweep failed; retrying next round")
-        await asyncio.sleep(interval)

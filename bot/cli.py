@@ -13,13 +13,15 @@ from typing import TypeVar
 import click
 
 from bot import logs
+from bot.deployment_file import load_deployment
 from bot.hotline import Hotline
 from bot.settings import Settings
-from flows.deployment import DeploymentError, load_deployment
+from flows.deployment import DeploymentError
+from flows.vocabulary import Role
 from storage.secret import SecretKeyError
 
 T = TypeVar("T")
-ROLES = ("officer", "supervisor", "admin")
+ROLES = tuple(role.value for role in Role)
 
 
 def _run(work: Callable[[Hotline], Awaitable[T]]) -> T:
@@ -51,32 +53,6 @@ def main(ctx: click.Context, log_level: str) -> None:
     """PKSAI complaint hotline."""
     ctx.obj = log_level.upper()
     logs.configure(log_level)
-
-
-@main.command()
-@click.option("--host", envvar="HOTLINE_HOST", default="127.0.0.1", show_default=True)
-@click.option("--port", envvar="HOTLINE_PORT", default=8000, type=int, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Run the whole service (web, webhooks, background work)."""
-    import uvicorn
-
-    from bot.app import serve_app
-
-    settings = Settings()
-    settings.deployment  # noqa: B018 - fail fast on a broken deployment file
-    click.echo(f"{settings.deployment.hotline.name}: http://{host}:{port}/")
-    hotline = Hotline.build(settings)
-    proxies = settings.trusted_proxy_list
-    uvicorn.run(
-        serve_app(hotline),
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or None,
-        server_header=False,
-    )
 
 
 @main.command()
@@ -146,7 +122,7 @@ def user_add(username: str, display_name: str | None, unit_code: str | None, rol
     password = secrets.token_urlsafe(12)
 
     async def work(hotline: Hotline) -> None:
-        unit = unit_code or hotline.settings.deployment.hotline.default_unit
+        unit = unit_code or hotline.deployment.hotline.default_unit
         async with hotline.sessions() as session, session.begin():
             await add_officer(session, username, display_name or username, unit, role, password)
 
@@ -165,7 +141,7 @@ def user_bootstrap() -> None:
     password = secrets.token_urlsafe(12)
 
     async def work(hotline: Hotline) -> bool:
-        unit = hotline.settings.deployment.hotline.default_unit
+        unit = hotline.deployment.hotline.default_unit
         async with hotline.sessions() as session, session.begin():
             if await count_officers(session):
                 return False
@@ -181,21 +157,19 @@ def user_bootstrap() -> None:
 @main.command("telegram-poll")
 def telegram_poll() -> None:
     """Run the Telegram bot by long polling (for a bot without a public URL)."""
-    from bot.scheduler import Scheduler
-    from bot.telegram.service import TelegramService
+    from bot.background import Background
 
     async def work(hotline: Hotline) -> None:
         if hotline.settings.telegram_token is None:
             raise click.ClickException("set HOTLINE_TELEGRAM_TOKEN first")
-        service = TelegramService(hotline)
-        await service.start()
-        scheduler = asyncio.create_task(Scheduler(hotline, hotline.router).run())
+        background = Background(hotline)
+        await background.start()
+        assert background.telegram is not None
         click.echo("polling Telegram; Ctrl-C to stop")
         try:
-            await service.poll()
+            await background.telegram.poll()
         finally:
-            scheduler.cancel()
-            await service.stop()
+            await background.stop()
 
     with contextlib.suppress(KeyboardInterrupt):
         _run(work)
@@ -220,7 +194,7 @@ def officer_link_code(username: str) -> None:
             account = await session.scalar(select(Officer).where(Officer.username == username))
             if account is None or not account.active:
                 raise click.ClickException(f"no active account {username!r}")
-            return await issue_code(session, hotline.settings.keyring, account, hotline.runtime.clock())
+            return await issue_code(session, hotline.keyring, account, hotline.clock())
 
     code = _run(work)
     click.echo(f"send this to the bot from {username}'s Telegram, within 24 hours: /petugas {code}")
@@ -242,20 +216,20 @@ def officer_reply(reference: str, username: str, text: str) -> None:
     async def work(hotline: Hotline) -> int:
         async with hotline.sessions() as session, session.begin():
             account = await session.scalar(select(Officer).where(Officer.username == username))
-            reports = ReportStore(session, hotline.settings.keyring, await unit_ids(session))
+            reports = ReportStore(session, hotline.keyring, await unit_ids(session))
             report = await reports.by_reference(reference)
             if account is None or report is None:
                 raise click.ClickException("no such officer or case")
             try:
                 return await reply_to_reporter(
                     session,
-                    hotline.settings.keyring,
+                    hotline.keyring,
                     hotline.catalogues,
                     reports,
                     report,
                     account,
                     text,
-                    hotline.runtime.clock(),
+                    hotline.clock(),
                 )
             except ReplyRefused as exc:
                 raise click.ClickException(str(exc)) from None
@@ -287,7 +261,8 @@ async def _officer(hotline: Hotline, session, username: str):  # type: ignore[no
 @click.option("--to", "ends", required=True, help="HH:MM; earlier than --from means overnight")
 def roster_add(username: str, days: str, starts: str, ends: str) -> None:
     """Weekly shifts for an officer."""
-    from admin.roster_edit import RosterError, add_shifts, parse_days, parse_span
+    from flows.roster import RosterError, parse_days, parse_span
+    from storage.roster import add_shifts
 
     async def work(hotline: Hotline) -> None:
         async with hotline.sessions() as session, session.begin():
@@ -316,13 +291,14 @@ def roster_change(
     kind: str, day: str, username: str | None, unit_code: str | None, starts: str | None, ends: str | None
 ) -> None:
     """A dated exception: leave, a unit holiday, or an extra shift (a swap is leave + extra)."""
-    from admin.roster_edit import RosterError, add_change, parse_span
+    from flows.roster import RosterError, parse_span
+    from storage.roster import add_change
     from storage.units import unit_ids
 
     async def work(hotline: Hotline) -> None:
         async with hotline.sessions() as session, session.begin():
             officer = await _officer(hotline, session, username) if username else None
-            code = unit_code or hotline.settings.deployment.hotline.default_unit
+            code = unit_code or hotline.deployment.hotline.default_unit
             unit_id = officer.unit_id if officer else (await unit_ids(session)).get(code)
             if unit_id is None:
                 raise click.ClickException(f"no unit {code!r}")
@@ -340,7 +316,7 @@ def roster_change(
 @click.argument("username")
 def roster_clear(username: str) -> None:
     """Remove an officer's weekly shifts."""
-    from admin.roster_edit import clear_shifts
+    from storage.roster import clear_shifts
 
     async def work(hotline: Hotline) -> None:
         async with hotline.sessions() as session, session.begin():
@@ -354,14 +330,15 @@ def roster_clear(username: str) -> None:
 @click.option("--unit", "unit_code", default=None)
 def roster_show(unit_code: str | None) -> None:
     """The weekly roster and who is on duty now."""
-    from admin.roster_edit import describe, weekly
-    from admin.routing import duty_now
+    from flows.roster import describe
+    from storage.duty import duty_now
     from storage.models import Officer, Unit
+    from storage.roster import weekly
 
     async def work(hotline: Hotline) -> list[str]:
         from sqlalchemy import select
 
-        code = unit_code or hotline.settings.deployment.hotline.default_unit
+        code = unit_code or hotline.deployment.hotline.default_unit
         async with hotline.sessions() as session:
             unit = await session.scalar(select(Unit).where(Unit.code == code))
             if unit is None:
@@ -371,7 +348,7 @@ def roster_show(unit_code: str | None) -> None:
                 f"  {describe(shift)}  {officer.display_name}"
                 for officer, shift in await weekly(session, unit.id)
             ]
-            present = await duty_now(session, unit, hotline.settings.deployment, hotline.runtime.clock())
+            present = await duty_now(session, unit, hotline.deployment, hotline.clock())
             names = [
                 o.display_name
                 for o in (await session.scalars(select(Officer).where(Officer.id.in_(present)))).all()
@@ -383,11 +360,12 @@ def roster_show(unit_code: str | None) -> None:
 
 
 @main.command()
-def diagram() -> None:
-    """Print the conversation's state diagram (Mermaid) as generated from the code."""
-    from flows.diagram import mermaid_markdown
+@click.argument("which", type=click.Choice(("conversation", "lifecycle")), default="conversation")
+def diagram(which: str) -> None:
+    """Print a state diagram (Mermaid) as generated from the code: the conversation or the case lifecycle."""
+    from flows.diagram import DIAGRAMS
 
-    sys.stdout.write(mermaid_markdown())
+    sys.stdout.write(DIAGRAMS[which][1]())
 
 
 @main.command("expire-drafts")

@@ -7,18 +7,25 @@ calls ``start()``, so the database is always migrated and the units synced befor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from admin.routing import Router
+from bot.catalogue_files import load_catalogues
 from bot.push import PushAlerts
+from bot.routing import Announcer, Router
 from bot.runtime import Clock, Runtime, utc_now
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
+from flows.deployment import Deployment
 from flows.i18n import Catalogues
+from storage.crypto import Keyring
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.units import sync_units
+
+if TYPE_CHECKING:
+    from bot.telegram.officers import OfficerDesk
 
 
 @dataclass
@@ -30,6 +37,11 @@ class Hotline:
     flow: ComplaintFlow
     runtime: Runtime
     router: Router
+    clock: Clock
+    keyring: Keyring
+    deployment: Deployment
+    officer_desk: OfficerDesk | None = None
+    """Officers on Telegram (announcements, the Terima button), when a bot token is set."""
 
     @classmethod
     def build(cls, settings: Settings | None = None, clock: Clock = utc_now) -> Hotline:
@@ -37,19 +49,27 @@ class Hotline:
         deployment = settings.deployment
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
-        catalogues = Catalogues()
+        catalogues = load_catalogues()
         flow = ComplaintFlow(deployment, catalogues)
-        router = Router(deployment)
-        push = PushAlerts(deployment, catalogues, settings.keyring)
-        router.announcers.append(push)
-        router.message_alerts.append(push)
-        runtime = Runtime(sessions, flow, settings.keyring, clock, notifiers=[router])
-        return cls(settings, engine, sessions, catalogues, flow, runtime, router)
+        keyring = settings.keyring
+        push = PushAlerts(deployment, catalogues, keyring)
+        announcers: list[Announcer] = [push]
+        desk = None
+        if settings.telegram_token is not None:
+            from bot.telegram.officers import OfficerDesk
+
+            desk = OfficerDesk(settings, catalogues)
+            announcers.append(desk)
+        router = Router(deployment, keyring, announcers, message_alerts=[push])
+        runtime = Runtime(sessions, flow, keyring, clock, notifiers=[router])
+        return cls(
+            settings, engine, sessions, catalogues, flow, runtime, router, clock, keyring, deployment, desk
+        )
 
     async def start(self) -> None:
         await upgrade(self.engine)
         async with self.sessions() as session, session.begin():
-            await sync_units(session, self.settings.deployment)
+            await sync_units(session, self.deployment)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -10,17 +10,18 @@ while no token is set.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin.sla import CLOSED
-from bot.hotline import Hotline
+from flows.vocabulary import CLOSED
 from storage.models import InboxUpdate, Job, OutboxMessage, Report, Unit
 
 
@@ -35,11 +36,34 @@ def _refusal(request: Request, token: SecretStr | None) -> Response | None:
     return None
 
 
-async def metrics(request: Request) -> Response:
-    hotline: Hotline = request.app.state.hotline
-    refused = _refusal(request, hotline.settings.metrics_token)
-    if refused is not None:
-        return refused
+class Metrics:
+    """The ``/metrics`` endpoint over the given database and clock."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        token: SecretStr | None,
+    ):
+        self.sessions = sessions
+        self.clock = clock
+        self.token = token
+
+    async def endpoint(self, request: Request) -> Response:
+        refused = _refusal(request, self.token)
+        if refused is not None:
+            return refused
+        return Response(
+            generate_latest(await self.registry()),
+            media_type=CONTENT_TYPE_LATEST,
+            headers={"Cache-Control": "no-store"},
+        )
+
+    async def registry(self) -> CollectorRegistry:
+        return await _collect(self.sessions, self.clock())
+
+
+async def _collect(sessions: async_sessionmaker[AsyncSession], now: datetime) -> CollectorRegistry:
     registry = CollectorRegistry()
     open_cases = Gauge(
         "hotline_reports_open", "Open reports", ["unit", "urgency", "status"], registry=registry
@@ -54,31 +78,30 @@ async def metrics(request: Request) -> Response:
         "hotline_outbox_messages", "Messages to send, by state", ["channel", "state"], registry=registry
     )
     jobs = Gauge("hotline_jobs_overdue", "Scheduled jobs past due and not run", registry=registry)
-    now: datetime = hotline.runtime.clock()
-    async with hotline.sessions() as session:
+    async with sessions() as session:
         units = {u.id: u.code for u in (await session.scalars(select(Unit))).all()}
-        rows = await session.execute(
+        by_status = await session.execute(
             select(Report.unit_id, Report.urgency, Report.status, func.count())
             .where(Report.status.not_in(CLOSED))
             .group_by(Report.unit_id, Report.urgency, Report.status)
         )
-        for unit_id, urgency, status, count in rows:
+        for unit_id, urgency, status, count in by_status:
             open_cases.labels(units.get(unit_id, "?"), urgency, status).set(count)
-        rows = await session.execute(
+        by_unit = await session.execute(
             select(Report.unit_id, func.count())
             .where(Report.status.not_in(CLOSED), Report.assignee_id.is_(None))
             .group_by(Report.unit_id)
         )
-        for unit_id, count in rows:
+        for unit_id, count in by_unit:
             unassigned.labels(units.get(unit_id, "?")).set(count)
-        rows = await session.execute(
+        pending = await session.execute(
             select(InboxUpdate.channel, func.count())
             .where(InboxUpdate.processed_at.is_(None))
             .group_by(InboxUpdate.channel)
         )
-        for channel, count in rows:
+        for channel, count in pending:
             inbox.labels(channel).set(count)
-        rows = await session.execute(
+        states = await session.execute(
             select(
                 OutboxMessage.channel,
                 OutboxMessage.sent_at.is_(None),
@@ -92,7 +115,7 @@ async def metrics(request: Request) -> Response:
                 OutboxMessage.held_reason.is_(None),
             )
         )
-        for channel, unsent, alive, not_held, count in rows:
+        for channel, unsent, alive, not_held, count in states:
             label = "sent" if not unsent else ("dead" if not alive else ("pending" if not_held else "held"))
             outbox.labels(channel, label).inc(count)
         jobs.set(
@@ -101,6 +124,4 @@ async def metrics(request: Request) -> Response:
             )
             or 0
         )
-    return Response(
-        generate_latest(registry), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
-    )
+    return registry

@@ -20,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from flows.deployment import Deployment
 from flows.i18n import N_, Catalogues
+from flows.vocabulary import Channel, OutboxPurpose
 from storage.models import Officer, Report
 from storage.outbox import Outbox, Outgoing
 from storage.push_subscriptions import PushSubscriptions
 from storage.secret import decode_secret, load_or_create_secret
 
-CHANNEL = "webpush"
+CHANNEL = Channel.WEBPUSH
 METHOD = "push"
 TITLES = {
     "new": N_("push.title.new"),
@@ -86,7 +87,9 @@ class PushAlerts:
         for device in devices:
             payload = self.payload(report, kind, locales.get(device.officer_id, "id"))
             params = {"subscription": device.id, "payload": payload}
-            message = Outgoing(CHANNEL, destination(device.id), METHOD, params, report.id, purpose="officer")
+            message = Outgoing(
+                CHANNEL, destination(device.id), METHOD, params, report.id, purpose=OutboxPurpose.TO_OFFICER
+            )
             await outbox.put(message, now)
 
     async def message_arrived(

@@ -12,10 +12,11 @@ from bot.telegram import CHANNEL as TELEGRAM
 from bot.telegram.render import send_message_calls
 from bot.whatsapp import CHANNEL as WHATSAPP
 from bot.whatsapp.render import payloads
+from flows.access import may_handle
 from flows.i18n import N_, Catalogues
 from flows.outbound import Reply
+from flows.vocabulary import OutboxPurpose
 from storage import audit
-from storage.cases import may_handle
 from storage.crypto import Keyring
 from storage.models import DeliveryAddress, Officer, Report
 from storage.outbox import Outbox, Outgoing
@@ -55,7 +56,15 @@ async def reply_to_reporter(
         if address.channel == TELEGRAM:
             for params in send_message_calls(where, [reply]):
                 await outbox.put(
-                    Outgoing(TELEGRAM, address.conversation_key, "sendMessage", params, report.id), now
+                    Outgoing(
+                        TELEGRAM,
+                        address.conversation_key,
+                        "sendMessage",
+                        params,
+                        report.id,
+                        OutboxPurpose.OFFICER_REPLY,
+                    ),
+                    now,
                 )
         elif address.channel == WHATSAPP:
             phone_id, _, to = where.partition(":")
@@ -64,7 +73,12 @@ async def reply_to_reporter(
             for payload in payloads(to, reply, choose=choose, list_button=button):
                 params = {"phone_number_id": phone_id, "payload": payload}
                 message = Outgoing(
-                    WHATSAPP, address.conversation_key, "messages", params, report.id, "officer"
+                    WHATSAPP,
+                    address.conversation_key,
+                    "messages",
+                    params,
+                    report.id,
+                    OutboxPurpose.OFFICER_REPLY,
                 )
                 await outbox.put(message, now)
         else:

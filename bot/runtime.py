@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows import inbound as ev
 from flows.complaint import ComplaintFlow
 from flows.conversation import Conversation
+from flows.lifecycle import Decision, Move
 from flows.outbound import (
     CheckReceipt,
     Effect,
@@ -29,8 +30,10 @@ from flows.outbound import (
     WipeConversation,
 )
 from flows.report import ReportDraft
+from flows.vocabulary import CLOSED, Channel, Urgency
 from storage import audit
 from storage.attachments import AttachmentStore
+from storage.cases import REPORTER, Particulars, carry_out
 from storage.conversations import ConversationStore
 from storage.crypto import Keyring
 from storage.models import Report
@@ -53,7 +56,7 @@ class Inbound:
     """One message from one reporter. ``user_id`` is the channel's own id for the sender; it is
     only ever pseudonymised, or sealed as the delivery address of a report."""
 
-    channel: str
+    channel: Channel
     user_id: str
     event: ev.Event
 
@@ -76,7 +79,9 @@ class Notifier(Protocol):
         self, session: AsyncSession, report: Report, *, urgent_alert: bool, now: datetime
     ) -> None: ...
 
-    async def reporter_wrote(self, session: AsyncSession, report: Report, now: datetime) -> None: ...
+    async def reporter_wrote(
+        self, session: AsyncSession, report: Report, decision: Decision, now: datetime
+    ) -> None: ...
 
 
 @dataclass
@@ -117,7 +122,7 @@ class Runtime:
             session, inbound, lambda conv, now: self.flow.handle(conv, inbound.event, now), written=True
         )
 
-    async def current_question(self, channel: str, user_id: str) -> list[Reply]:
+    async def current_question(self, channel: Channel, user_id: str) -> list[Reply]:
         """What a reopened conversation shows: the question it stopped at (after expiry, if due)."""
         inbound = Inbound(channel, user_id, ev.Expire())
 
@@ -218,17 +223,18 @@ class Runtime:
         return ctx.inbound.channel, ctx.inbound.user_id
 
     async def _remember_address(self, ctx: _Context, report: Report) -> None:
-        if ctx.inbound is None:
+        """A closed case keeps no way to reach its reporter, even when they look it up again."""
+        if ctx.inbound is None or report.status in CLOSED:
             return
         channel, user_id = self._identity(ctx)
         await ctx.reports.save_address(report, ctx.conversation_key, channel, user_id, ctx.now)
 
     async def _open_urgent(self, ctx: _Context, effect: OpenUrgentReport) -> ev.Event:
-        channel = ctx.inbound.channel if ctx.inbound else "unknown"
+        channel = ctx.inbound.channel if ctx.inbound else Channel.UNKNOWN
         report = await ctx.reports.create(effect.draft, channel, ctx.now)
         await self._remember_address(ctx, report)
         await self._attach(ctx, report, effect.draft)
-        await ctx.reports.add_event(report, "urgent_alert", ctx.now, detail={"urgency": "urgent"})
+        await ctx.reports.add_event(report, "urgent_alert", ctx.now, detail={"urgency": Urgency.URGENT.value})
         await audit.record(
             ctx.session, action="urgent_alert", actor="reporter", now=ctx.now, report_id=report.id
         )
@@ -241,7 +247,7 @@ class Runtime:
         if effect.urgent_report_id is not None:
             report = await ctx.reports.get(effect.urgent_report_id)
         if report is None:
-            channel = ctx.inbound.channel if ctx.inbound else "unknown"
+            channel = ctx.inbound.channel if ctx.inbound else Channel.UNKNOWN
             report = await ctx.reports.create(effect.draft, channel, ctx.now)
         else:
             await ctx.reports.update_from_draft(report, effect.draft, ctx.now)
@@ -294,10 +300,11 @@ class Runtime:
         report = await ctx.reports.by_reference(effect.reference)
         if report is None:
             return
-        await ctx.reports.add_event(report, "reporter_message", ctx.now, text=effect.text)
+        words = Particulars(text=effect.text)
+        decision = await carry_out(ctx.reports, report, REPORTER, Move.REPORTER_WRITES, ctx.now, words)
         await self._remember_address(ctx, report)
         for notifier in self.notifiers:
-            await notifier.reporter_wrote(ctx.session, report, ctx.now)
+            await notifier.reporter_wrote(ctx.session, report, decision, ctx.now)
 
 
 def idle_sweep_interval(flow: ComplaintFlow) -> timedelta:

@@ -10,11 +10,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from admin.routing import Router, schedule
-from bot.hotline import Hotline
+from bot.routing import Router
+from bot.runtime import Clock
 from bot.worker import drain_forever
+from flows.deployment import Deployment
+from storage.jobs import schedule
 from storage.models import Job
 from storage.retention import purge_closed
 
@@ -25,19 +27,26 @@ RETENTION_EVERY = timedelta(hours=6)
 
 
 class Scheduler:
-    def __init__(self, hotline: Hotline, router: Router):
-        self.hotline = hotline
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        router: Router,
+        deployment: Deployment,
+    ):
+        self.sessions = sessions
+        self.clock = clock
         self.handlers: dict[str, Handler] = {
             "escalate": router.escalate,
             "handover": router.handover,
             "retention": self.retention,
         }
-        self.retention_period = timedelta(days=hotline.settings.deployment.retention.closed_content_days)
+        self.retention_period = timedelta(days=deployment.retention.closed_content_days)
         self.wake = asyncio.Event()
 
     async def ensure_recurring(self) -> None:
-        now = self.hotline.runtime.clock()
-        async with self.hotline.sessions() as session, session.begin():
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
             for kind, delay in RECURRING.items():
                 await schedule(session, kind, kind, now + delay)
 
@@ -47,8 +56,8 @@ class Scheduler:
 
     async def run_once(self) -> bool:
         """Run the next due job; False when nothing is due."""
-        now = self.hotline.runtime.clock()
-        async with self.hotline.sessions() as session, session.begin():
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
             statement = (
                 select(Job)
                 .where(Job.done_at.is_(None), Job.due_at <= now)

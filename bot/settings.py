@@ -11,7 +11,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from flows.deployment import Deployment, load_deployment
+from bot.deployment_file import load_deployment
+from flows.deployment import Deployment
 from storage.crypto import Keyring
 from storage.secret import decode_secret, load_or_create_secret
 

@@ -16,8 +16,9 @@ from bot.runtime import Inbound
 from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
+from flows.vocabulary import Channel
 
-CHANNEL = "terminal"
+CHANNEL = Channel.TERMINAL
 
 
 def local_identity() -> str:

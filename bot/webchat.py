@@ -33,8 +33,9 @@ from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
 from flows.understanding import parse_phone, receipt_digits
+from flows.vocabulary import Channel
 
-CHANNEL = "web"
+CHANNEL = Channel.WEB
 CLIENT = re.compile(r"^([A-Za-z0-9_-]{22})([0-9a-f]{32})$")
 TEXT_LIMIT = 20_000
 TEN_MINUTES, HOUR = timedelta(minutes=10), timedelta(hours=1)
@@ -125,7 +126,7 @@ class WebChat:
 
     async def start(self, request: Request) -> Response:
         body = await _json(request)
-        locale = body.get("locale") if body.get("locale") in ("id", "en") else "id"
+        locale = _locale(body)
         now = self.hotline.runtime.clock()
         async with self.hotline.sessions() as session, session.begin():
             allowed = await self.limiter.allow(session, ADDRESS_STARTS, _ip(request), now)
@@ -154,7 +155,7 @@ class WebChat:
 
     async def resume(self, request: Request) -> Response:
         body = await _json(request)
-        locale = body.get("locale") if body.get("locale") in ("id", "en") else "id"
+        locale = _locale(body)
         client = self.known_client(body.get("client"))
         if client is None:
             return self._unknown(locale)
@@ -167,7 +168,7 @@ class WebChat:
 
     async def send(self, request: Request) -> Response:
         body = await _json(request)
-        locale = body.get("locale") if body.get("locale") in ("id", "en") else "id"
+        locale = _locale(body)
         client = self.known_client(body.get("client"))
         if client is None:
             return self._unknown(locale)
@@ -195,6 +196,11 @@ async def _json(request: Request) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _locale(body: dict[str, Any]) -> str:
+    locale = body.get("locale")
+    return locale if isinstance(locale, str) and locale in ("id", "en") else "id"
 
 
 def _ip(request: Request) -> str:

@@ -11,7 +11,6 @@ import math
 import tomllib
 from enum import StrEnum
 from functools import cached_property
-from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,7 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-SHIPPED_EXAMPLE = Path(__file__).parent / "deployments" / "kota-pekalongan.toml"
+from flows.vocabulary import Urgency
+
 LOCALES = ("id", "en")
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{0,39}$")]
@@ -152,12 +152,12 @@ class Retention(_Strict):
 
 
 class Sla(_Strict):
-    acknowledge_minutes: dict[Literal["urgent", "high", "normal"], Annotated[int, Field(gt=0)]]
+    acknowledge_minutes: dict[Urgency, Annotated[int, Field(gt=0)]]
     close_days: dict[str, Annotated[int, Field(gt=0)]]
 
     @model_validator(mode="after")
     def _complete(self) -> Sla:
-        missing = {"urgent", "high", "normal"} - set(self.acknowledge_minutes)
+        missing = set(Urgency) - set(self.acknowledge_minutes)
         if missing:
             raise ValueError(f"acknowledge_minutes lacks {', '.join(sorted(missing))}")
         if "default" not in self.close_days:
@@ -250,12 +250,3 @@ def parse_deployment(text: str, *, source: str = "<config>") -> Deployment:
         for err in exc.errors():
             lines.append(f"  {_field_path(err['loc'])}: {err['msg']}")
         raise DeploymentError("\n".join(lines)) from None
-
-
-def load_deployment(path: Path | str | None = None) -> Deployment:
-    file = Path(path) if path else SHIPPED_EXAMPLE
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DeploymentError(f"{file}: cannot read the deployment file ({exc.strerror})") from exc
-    return parse_deployment(text, source=str(file))

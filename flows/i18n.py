@@ -1,22 +1,15 @@
 """Message catalogues: every word the reporter reads comes from ``locales/``.
 
 Message ids are stable keys (``prompt.category``), so the Indonesian and English texts can both be
-edited by translators in their ``.po`` files. The catalogues are compiled by the install step
-(``make catalogues``); a missing ``.mo`` is an operator error, said plainly.
+edited by translators in their ``.po`` files. Reading the compiled files is ``bot.catalogue_files``;
+here they are only looked up.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from babel.support import NullTranslations
 
-from babel.support import Translations
-
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
-
-
-class CatalogueError(RuntimeError):
-    pass
 
 
 def N_(key: str) -> str:
@@ -25,18 +18,10 @@ def N_(key: str) -> str:
 
 
 class Catalogues:
-    def __init__(self, directory: Path = LOCALES_DIR, locales: tuple[str, ...] = ("id", "en")):
-        self.locales = locales
-        self._translations: dict[str, Translations] = {}
-        for locale in locales:
-            mo = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
-            if not mo.is_file():
-                raise CatalogueError(
-                    f"{mo} is missing: compile the catalogues with `make catalogues` "
-                    "(pybabel compile -d locales)"
-                )
-            with mo.open("rb") as fp:
-                self._translations[locale] = Translations(fp, domain=DOMAIN)
+    def __init__(self, translations: dict[str, NullTranslations]):
+        """``translations`` by locale, the default locale first."""
+        self.locales = tuple(translations)
+        self._translations = dict(translations)
 
     def has(self, locale: str, key: str) -> bool:
         return self._translations[self._pick(locale)].gettext(key) != key

@@ -17,7 +17,8 @@ class Prompts:
         self.deployment = deployment
 
     def ask(self, turn: Turn) -> Question:
-        return getattr(self, f"_{turn.conv.state}")(turn)
+        question: Question = getattr(self, f"_{turn.conv.state}")(turn)
+        return question
 
     def emergency_text(self, turn: Turn, intro: str) -> str:
         lines = [intro]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from flows.deployment import Deployment
+from flows.vocabulary import Urgency
 
-Urgency = Literal["urgent", "high", "normal"]
 AgeBand = Literal["0-5", "6-12", "13-17", "unknown"]
 
 AGE_BANDS: tuple[AgeBand, ...] = ("0-5", "6-12", "13-17", "unknown")
@@ -31,13 +31,13 @@ def age_band(age: int | None) -> AgeBand:
 
 def triage(answers: dict[str, Any], deployment: Deployment) -> Urgency:
     if answers.get("danger") == "yes":
-        return "urgent"
+        return Urgency.URGENT
     category = deployment.category_by_code.get(answers.get("category") or "")
     if answers.get("danger") == "unknown" or (category and category.priority == "high"):
-        return "high"
+        return Urgency.HIGH
     if answers.get("age_band") == "0-5":
-        return "high"
-    return "normal"
+        return Urgency.HIGH
+    return Urgency.NORMAL
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from storage.models import AttemptCounter
 async def hit(session: AsyncSession, key: str, window: timedelta, now: datetime) -> int:
     """Count one attempt under ``key``; returns the attempts in the current window, this one included."""
     table = AttemptCounter.__table__
+    assert isinstance(table, Table)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     expired = table.c.window_ends <= now
     statement = (

@@ -118,8 +118,11 @@ class Keyring:
     def seal_json(self, value: Any, context: str) -> bytes:
         return self.seal(json.dumps(value, separators=(",", ":")).encode(), context)
 
-    def open_json(self, blob: bytes, context: str) -> Any:
-        return json.loads(self.open(blob, context))
+    def open_json(self, blob: bytes, context: str) -> dict[str, Any]:
+        value = json.loads(self.open(blob, context))
+        if not isinstance(value, dict):
+            raise ValueError("sealed JSON is not an object")
+        return value
 
     def needs_reseal(self, blob: bytes) -> bool:
         return blob[1 : 1 + KEY_ID_BYTES] != self._keys[0].key_id

@@ -26,8 +26,8 @@ def display_copy(data: bytes) -> bytes:
             if width * height > MAX_PIXELS:
                 raise ImageRejected(f"{width}x{height} is over the pixel limit")
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
+        with Image.open(io.BytesIO(data)) as opened:
+            image = ImageOps.exif_transpose(opened)
             image.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE))
             clean = Image.new("RGB", image.size)
             clean.paste(image.convert("RGB"))

@@ -7,11 +7,14 @@ Not here, on purpose: messenger user ids, usernames, display names, channel phon
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from flows.vocabulary import Channel, OutboxPurpose, Role, Status, Urgency
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -39,6 +44,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def vocabulary(enum: type[StrEnum], length: int) -> Enum:
+    """A ``StrEnum`` column stored as its plain value (VARCHAR, no database enum type), so rows
+    read back as members and a misspelt value fails before it is written."""
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 NAMING = {
@@ -82,7 +100,7 @@ class Conversation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
     state: Mapped[str] = mapped_column(String(32))
     locale: Mapped[str] = mapped_column(String(5))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
@@ -110,7 +128,7 @@ class Officer(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(vocabulary(Role, 16))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
@@ -137,15 +155,15 @@ class Report(Base):
     region_code: Mapped[str | None] = mapped_column(String(40))
     category: Mapped[str | None] = mapped_column(String(40))
     simfoni: Mapped[str | None] = mapped_column(String(20))
-    urgency: Mapped[str] = mapped_column(String(8))
+    urgency: Mapped[Urgency] = mapped_column(vocabulary(Urgency, 8))
     age_band: Mapped[str] = mapped_column(String(8))
     sex: Mapped[str | None] = mapped_column(String(8))
     reporter_role: Mapped[str | None] = mapped_column(String(16))
     danger: Mapped[str | None] = mapped_column(String(8))
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
     locale: Mapped[str] = mapped_column(String(5))
     source: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(12), default="baru")
+    status: Mapped[Status] = mapped_column(vocabulary(Status, 12), default=Status.NEW)
     outcome: Mapped[str | None] = mapped_column(String(40))
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
     """False while an urgent report waits for the rest of the answers, or was abandoned."""
@@ -178,7 +196,7 @@ class DeliveryAddress(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
     conversation_key: Mapped[str] = mapped_column(String(64), index=True)
     """The pseudonym, so the reporter's safety wipe (``/hapus``) can find and erase it."""
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
     blocked_at: Mapped[datetime | None]
@@ -197,7 +215,7 @@ class CaseEvent(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     """Message or note text, sealed; None for events that carry no words."""
-    detail: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """Non-identifying facts only (old and new status, outcome code)."""
 
 
@@ -213,7 +231,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(40))
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
-    detail: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class InboxUpdate(Base):
@@ -230,7 +248,7 @@ class InboxUpdate(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
     update_id: Mapped[str] = mapped_column(String(128))
     conversation_key: Mapped[str] = mapped_column(String(64))
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -251,12 +269,12 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_due", "sent_at", "dead_at", "not_before"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
     destination: Mapped[str] = mapped_column(String(64), index=True)
     method: Mapped[str] = mapped_column(String(40))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
-    purpose: Mapped[str] = mapped_column(String(24), default="reply")
+    purpose: Mapped[OutboxPurpose] = mapped_column(vocabulary(OutboxPurpose, 24), default=OutboxPurpose.REPLY)
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,10 +9,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.vocabulary import Role
 from storage import audit
 from storage.models import Officer, Unit
 
-ROLES = ("officer", "supervisor", "admin")
+ROLES = tuple(role.value for role in Role)
 USERNAME = re.compile(r"[A-Za-z0-9._-]{2,64}")
 HASHER = PasswordHasher()
 

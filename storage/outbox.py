@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.vocabulary import Channel, OutboxPurpose
 from storage.crypto import Keyring
 from storage.models import OutboxMessage
 from storage.queueing import next_in_line
@@ -29,12 +30,12 @@ def _context(message_id: int) -> str:
 
 @dataclass(frozen=True)
 class Outgoing:
-    channel: str
+    channel: Channel
     destination: str
     method: str
     params: dict[str, Any]
     report_id: int | None = None
-    purpose: str = "reply"
+    purpose: OutboxPurpose = OutboxPurpose.REPLY
 
 
 def backoff(attempts: int, base_seconds: float) -> timedelta:

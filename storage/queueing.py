@@ -21,7 +21,7 @@ def next_in_line(
     key: tuple[str, ...],
     pending: Callable[[Any], ColumnElement[bool]],
     *conditions: ColumnElement[bool],
-) -> Select[tuple[Row]]:
+) -> Select[Row]:
     older: Any = aliased(model)
     current: Any = model
     earlier_pending = exists().where(

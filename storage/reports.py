@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.report import ReportDraft
+from flows.vocabulary import Status, Urgency
 from storage.crypto import Keyring
 from storage.models import CaseEvent, DeliveryAddress, ReferenceCounter, Report, ReportContent
 from storage.upsert import insert_ignore
@@ -49,10 +50,11 @@ class TimelineMessage:
 
 
 class ReportStore:
-    def __init__(self, session: AsyncSession, keyring: Keyring, unit_ids: dict[str, int]):
+    def __init__(self, session: AsyncSession, keyring: Keyring, unit_ids: dict[str, int] | None = None):
         self.session = session
         self.keyring = keyring
-        self.unit_ids = unit_ids
+        self.unit_ids = unit_ids or {}
+        """Unit codes to ids, for filing drafts (which name their unit by code)."""
 
     async def next_reference(self, now: datetime) -> str:
         """``PKSAI-2026-000123``: a gap-free yearly sequence, safe under concurrent writers."""
@@ -73,7 +75,7 @@ class ReportStore:
             channel=channel,
             created_at=now,
             last_activity_at=now,
-            status="baru",
+            status=Status.NEW,
         )
         self._apply_draft(report, draft)
         self.session.add(report)
@@ -105,7 +107,8 @@ class ReportStore:
         report.region_code = draft.region
         report.category = draft.category
         report.simfoni = draft.simfoni
-        report.urgency = _max_urgency(report.urgency, draft.urgency)
+        # Urgency only goes up: a danger alert is not withdrawn by a later answer.
+        report.urgency = Urgency.highest(report.urgency or draft.urgency, draft.urgency)
         report.age_band = draft.age_band
         report.sex = draft.sex
         report.reporter_role = draft.role
@@ -219,13 +222,3 @@ class ReportStore:
         statement = delete(DeliveryAddress).where(DeliveryAddress.conversation_key.in_(conversation_keys))
         result = await self.session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
-
-
-_URGENCY_ORDER = {"normal": 0, "high": 1, "urgent": 2}
-
-
-def _max_urgency(current: str | None, new: str) -> str:
-    """Urgency only goes up: a danger alert is not withdrawn by a later answer."""
-    if current is None:
-        return new
-    return max(current, new, key=_URGENCY_ORDER.__getitem__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,11 +19,15 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from bot.catalogue_files import load_catalogues
+from bot.deployment_file import load_deployment
 from bot.hotline import Hotline
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
-from flows.deployment import Deployment, load_deployment
+from flows.deployment import Deployment
 from flows.i18n import Catalogues
+from storage.database import create_engine
+from storage.migrate import upgrade
 from tests.botapi import FakeBotAPI
 from tests.browser import ARGS, CHROMIUM, require_chromium
 
@@ -51,7 +56,7 @@ def deployment() -> Deployment:
 
 @pytest.fixture(scope="session")
 def catalogues() -> Catalogues:
-    return Catalogues()
+    return load_catalogues()
 
 
 @pytest.fixture(scope="session")
@@ -102,17 +107,27 @@ def require_postgres() -> None:
     pytest.skip(message + "; set HOTLINE_TEST_POSTGRES_URL to run the PostgreSQL half")
 
 
-async def create_postgres_database() -> str:
+async def create_postgres_database(template: str | None = None) -> str:
+    """A throwaway database; a copy of ``template`` (PostgreSQL copies files, no migrations)."""
     import asyncpg
 
     name = f"hotline_test_{uuid.uuid4().hex[:12]}"
     connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        await connection.execute(f'CREATE DATABASE "{name}"{copy}')
     finally:
         await connection.close()
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     return f"{base.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
+
+
+async def migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
 
 
 async def drop_postgres_database(url: str) -> None:
@@ -126,13 +141,41 @@ async def drop_postgres_database(url: str) -> None:
         await connection.close()
 
 
+_TEMPLATES: dict[str, str] = {}
+"""Per backend, a database migrated once per run (made when a test first needs it)."""
+
+
+async def template(backend: str, scratch: pytest.TempPathFactory) -> str:
+    if backend not in _TEMPLATES:
+        if backend == "sqlite":
+            path = scratch.mktemp("template") / "hotline.db"
+            await migrate(f"sqlite+aiosqlite:///{path}")
+            _TEMPLATES[backend] = str(path)
+        else:
+            url = await create_postgres_database()
+            await migrate(url)
+            _TEMPLATES[backend] = url.rsplit("/", 1)[1]
+    return _TEMPLATES[backend]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    name = _TEMPLATES.pop("postgres", None)
+    if name is not None:
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, drop_postgres_database(f"{POSTGRES_ADMIN_URL}/{name}")).result()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A fresh database at the newest schema, on each backend: a copy of the run's template."""
     if request.param == "sqlite":
+        shutil.copyfile(await template("sqlite", tmp_path_factory), tmp_path / "hotline.db")
         yield f"sqlite+aiosqlite:///{tmp_path / 'hotline.db'}"
         return
     require_postgres()
-    url = await create_postgres_database()
+    url = await create_postgres_database(await template("postgres", tmp_path_factory))
     try:
         yield url
     finally:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp
 
-from bot.app import serve_app
+from admin.entry import service_app
 from bot.hotline import Hotline
 from storage.officers import add_officer
 
@@ -25,7 +25,7 @@ class Browser:
         raise_errors: bool = True,
         app: ASGIApp | None = None,
     ):
-        self.app = app or serve_app(hotline)
+        self.app = app or service_app(hotline)
         transport = httpx.ASGITransport(
             app=self.app, client=(address, 40000), raise_app_exceptions=raise_errors
         )

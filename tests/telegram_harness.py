@@ -111,6 +111,20 @@ class Harness:
         with sqlite3.connect(self.database, timeout=10) as connection:
             return connection.execute(sql, args).fetchall()
 
+    async def idle(self, within: float = 30.0) -> None:
+        """Wait until every recorded update is processed and every due message has left (or was
+        given up): after this, nothing more is on its way, so counting what arrived is safe."""
+
+        def quiet() -> bool:
+            waiting = self.query("SELECT count(*) FROM inbox_updates WHERE processed_at IS NULL")
+            unsent = self.query(
+                "SELECT count(*) FROM outbox "
+                "WHERE sent_at IS NULL AND dead_at IS NULL AND held_reason IS NULL"
+            )
+            return waiting == [(0,)] and unsent == [(0,)]
+
+        await self.api.wait_for(quiet, within, "the bot to finish its work")
+
     def hotline(self, *args: str) -> str:
         result = subprocess.run(
             [HOTLINE, *args], env=self.env(), cwd=self.folder, capture_output=True, text=True, timeout=60

@@ -10,7 +10,7 @@ import re
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot.app import serve_app
+from admin.entry import service_app
 from bot.hotline import Hotline
 from storage.attachments import AttachmentStore
 from storage.models import Attachment, DeliveryAddress, Report
@@ -30,7 +30,7 @@ def photo_with_gps() -> bytes:
 
 
 async def filed_report(hotline: Hotline) -> str:
-    reporter = WebReporter(serve_app(hotline), "36.70.1.1")
+    reporter = WebReporter(service_app(hotline), "36.70.1.1")
     await reporter.report("Anak tetangga dikunci di kamar.")
     await reporter.close()
     async with hotline.sessions() as session:
@@ -127,6 +127,10 @@ async def test_only_those_who_may_read_a_case_close_it_as_invalid(hotline: Hotli
     assert await status(hotline, reference) == "diterima"
     async with Browser(hotline) as supervisor:
         await supervisor.sign_in("budi")
+        unread = await supervisor.post(f"/admin/cases/{reference}/invalid", {"reason": "ganda"})
+        assert "error=console.error.read_first" in unread.headers["location"], "read it first"
+        assert await status(hotline, reference) == "diterima"
+        assert (await supervisor.http.get(f"/admin/cases/{reference}")).status_code == 200
         done = await supervisor.post(f"/admin/cases/{reference}/invalid", {"reason": "ganda"})
         assert "done=console.done.closed" in done.headers["location"]
     assert await status(hotline, reference) == "ditutup"

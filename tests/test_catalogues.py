@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from flows.i18n import Catalogues
+from bot.catalogue_files import load_catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -66,7 +66,7 @@ def test_placeholders_match_between_languages() -> None:
 
 
 def test_english_keeps_plural_forms() -> None:
-    catalogues = Catalogues()
+    catalogues = load_catalogues()
     assert catalogues.plural("en", "story.parts", "story.parts.plural", 1) == "1 message"
     assert catalogues.plural("en", "story.parts", "story.parts.plural", 3) == "3 messages"
     assert catalogues.plural("id", "story.parts", "story.parts.plural", 3) == "3 pesan"

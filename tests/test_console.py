@@ -3,7 +3,6 @@ talks to the Bot API stand-in: reports arrive as a reporter would send them."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
@@ -222,14 +221,29 @@ async def test_a_post_without_the_csrf_token_is_refused(server: Harness) -> None
 
 
 async def test_audit_rows_and_logs_hold_no_content(server: Harness) -> None:
+    reference = await report_by_telegram(server, 9106)
+    officer = Client(server)
+    await officer.sign_in("dewi", password(server, "dewi"))
+    await officer.post(f"/admin/cases/{reference}/acknowledge", {})
+    assert "dikunci di kamar" in (await officer.http.get(f"/admin/cases/{reference}")).text
+    await officer.post(f"/admin/cases/{reference}/reply", {"text": "Kami akan berkunjung besok pagi."})
+    await server.api.wait_for(lambda: any("berkunjung besok pagi" in t for t in server.api.texts(9106)))
+    mine = server.query(
+        "SELECT a.action FROM audit_log a JOIN reports r ON r.id = a.report_id WHERE r.reference = ?",
+        reference,
+    )
+    assert {"acknowledge", "read_content", "reply"} <= {action for (action,) in mine}, (
+        "reads and acts audited"
+    )
     for row in server.query("SELECT action, detail FROM audit_log"):
         assert "dikunci di kamar" not in str(row) and "berkunjung" not in str(row)
     log = (server.folder / "serve.log").read_text()
+    assert "submitted" in log, "the log is the server's, and it saw this report"
     assert "dikunci di kamar" not in log and "Kami akan berkunjung" not in log
-    await asyncio.sleep(0)
 
 
 async def test_statistics_roster_and_export_for_a_supervisor(browser: Browser, server: Harness) -> None:
+    await report_by_telegram(server, 9107)
     server.hotline("roster", "add", "dewi", "--days", "all", "--from", "00:00", "--to", "24:00")
     page = await new_page(browser, server)
     await sign_in(page, "budi", password(server, "budi"))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.deployment import SHIPPED_EXAMPLE, DeploymentError, load_deployment, parse_deployment
+from bot.deployment_file import SHIPPED_EXAMPLE, load_deployment
+from flows.deployment import DeploymentError, parse_deployment
 
 SHIPPED = SHIPPED_EXAMPLE.read_text()
 HOTLINE = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "hotline"

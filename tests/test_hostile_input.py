@@ -27,7 +27,7 @@ from sqlalchemy import select, text
 from starlette.routing import Mount, Route
 
 from admin import sessions
-from bot.app import create_app, serve_app
+from admin.entry import service, service_app
 from bot.hotline import Hotline
 from bot.whatsapp.channel import WhatsAppChannel
 from storage.models import Base, Officer, Report
@@ -73,7 +73,7 @@ class World:
 
 def listed_routes(hotline: Hotline) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for route in create_app(hotline).routes:
+    for route in service(hotline).routes:
         if isinstance(route, Route):
             found += [(method, route.path) for method in sorted(route.methods or {"GET"}) if method != "HEAD"]
         elif isinstance(route, Mount):
@@ -95,9 +95,9 @@ async def world(database_url: str, tmp_path: Path) -> AsyncIterator[World]:
         clock=FakeClock(),
     )
     await hotline.start()
-    app = create_app(hotline)
+    app = service(hotline)
     app.state.whatsapp = WhatsAppChannel(hotline)
-    stack = serve_app(hotline, app)
+    stack = service_app(hotline, app)
     reporter = WebReporter(stack, "36.1.1.1")
     await reporter.report("Anak tetangga dikunci di kamar.")
     await reporter.close()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.app import CHAT_LIMIT, FORM_LIMIT, serve_app
+from admin.entry import service_app
+from bot.app import CHAT_LIMIT, FORM_LIMIT
 from bot.body_limit import BodyLimit, Limits
 from bot.hotline import Hotline
 from storage.models import Conversation, Report
@@ -148,7 +149,7 @@ async def test_made_up_tokens_create_nothing(hotline: Hotline) -> None:
 async def test_forty_phones_behind_one_address_make_forty_reports(hotline: Hotline) -> None:
     """A school class reporting over one Wi-Fi (or a neighbourhood behind carrier NAT) was refused
     after 10 conversations per address."""
-    app = serve_app(hotline)
+    app = service_app(hotline)
     phones = [WebReporter(app, "36.80.1.1") for _ in range(40)]
     receipts = await asyncio.gather(*(phone.report(f"Cerita nomor {i}.") for i, phone in enumerate(phones)))
     assert all(receipts)
@@ -160,7 +161,7 @@ async def test_forty_phones_behind_one_address_make_forty_reports(hotline: Hotli
 
 
 async def test_one_conversation_is_limited_before_its_address(hotline: Hotline) -> None:
-    app = serve_app(hotline)
+    app = service_app(hotline)
     noisy, neighbour = WebReporter(app, "36.80.2.2"), WebReporter(app, "36.80.2.2")
     await noisy.start()
     statuses = [(await noisy.send_raw({"text": "halo"})).status_code for _ in range(125)]

@@ -10,14 +10,15 @@ from datetime import UTC
 import pytest
 from sqlalchemy import select
 
-from admin.roster_edit import add_shifts, parse_days, parse_span
 from bot.hotline import Hotline
 from bot.push import application_server_key, settings_vapid
 from bot.push_sender import PushSender
 from bot.scheduler import Scheduler
+from flows.roster import parse_days, parse_span
 from storage.models import Officer, OutboxMessage, PushSubscription
 from storage.officers import add_officer
 from storage.push_subscriptions import InvalidSubscription, PushSubscriptions, Subscription
+from storage.roster import add_shifts
 from tests.chat import STANDARD_PATH, STORY
 from tests.conftest import FakeClock
 from tests.pushservice import PushService
@@ -77,7 +78,7 @@ async def test_every_kind_of_alert_reaches_the_phone_encrypted_and_signed(
     await say(hotline, ev.Choice("reply"), "reporter-1")
     await say(hotline, "Anaknya dipukul lagi tadi malam.", "reporter-1")
     clock.advance(minutes=16)  # the urgent case was not taken: escalated to the supervisor
-    scheduler = Scheduler(hotline, hotline.router)
+    scheduler = Scheduler(hotline.sessions, hotline.clock, hotline.router, hotline.deployment)
     while await scheduler.run_once():
         pass
     await drain(sender)

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from admin.roster import DatedChange, WeeklyShift, least_loaded, on_duty
-from admin.roster_edit import add_change, add_shifts, parse_days, parse_span
 from bot.hotline import Hotline
 from bot.runtime import Inbound
 from bot.scheduler import Scheduler
 from flows import inbound as ev
+from flows.roster import DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
 from storage.models import CaseEvent, Job, Officer, Report
 from storage.officers import add_officer
+from storage.roster import add_change, add_shifts
 from tests.chat import STANDARD_PATH
 from tests.conftest import FakeClock, make_settings
 
@@ -165,7 +165,7 @@ async def test_shift_end_hands_unacknowledged_cases_over(hotline: Hotline, morni
     morning.now = at(WIB, "2026-11-23 14:50").astimezone(UTC)
     report = await file(hotline, "late-afternoon")
     assert report.assignee_id == people["ani"].id
-    scheduler = Scheduler(hotline, hotline.router)
+    scheduler = Scheduler(hotline.sessions, hotline.clock, hotline.router, hotline.deployment)
     await scheduler.ensure_recurring()
     await drain(scheduler)
     assert (await assignees(hotline))[report.reference] == people["ani"].id, "still her shift"
@@ -182,7 +182,7 @@ async def test_the_whole_escalation_chain(hotline: Hotline, morning: FakeClock) 
     hotline.router.announcers.append(spy)
     report = await file(hotline, "danger-now", danger="yes")
     assert report.urgency == "urgent"
-    scheduler = Scheduler(hotline, hotline.router)
+    scheduler = Scheduler(hotline.sessions, hotline.clock, hotline.router, hotline.deployment)
     morning.advance(minutes=14)
     await drain(scheduler)
     assert await events(hotline, "escalated") == []
@@ -209,7 +209,7 @@ async def test_acknowledging_in_time_stops_the_escalation(hotline: Hotline, morn
     async with hotline.sessions() as session, session.begin():
         (await session.get(Report, report.id)).status = "diterima"  # type: ignore[union-attr]
     morning.advance(minutes=40)
-    await drain(Scheduler(hotline, hotline.router))
+    await drain(Scheduler(hotline.sessions, hotline.clock, hotline.router, hotline.deployment))
     assert await events(hotline, "escalated") == []
 
 
@@ -223,9 +223,9 @@ async def test_a_restart_in_the_middle_of_a_pending_escalation_still_fires_once(
     again = Hotline.build(make_settings(database_url, tmp_path), clock=morning)
     await again.start()
     try:
-        scheduler = Scheduler(again, again.router)
+        scheduler = Scheduler(again.sessions, again.clock, again.router, again.deployment)
         await drain(scheduler)
-        await drain(Scheduler(again, again.router))
+        await drain(Scheduler(again.sessions, again.clock, again.router, again.deployment))
         assert [d["level"] for _, d in await events(again, "escalated")] == [1]
     finally:
         await again.close()
@@ -248,7 +248,7 @@ async def test_two_workers_race_over_reports_and_due_jobs(
             )
             assert assigned == 6, "every report assigned once"
         morning.advance(minutes=16)
-        schedulers = [Scheduler(w, w.router) for w in workers]
+        schedulers = [Scheduler(w.sessions, w.clock, w.router, w.deployment) for w in workers]
         await asyncio.gather(*(drain(s) for s in schedulers), *(drain(s) for s in schedulers))
         escalations = await events(hotline, "escalated")
         assert sorted(r for r, _ in escalations) == sorted(r.id for r in reports), "each once"
@@ -260,7 +260,7 @@ async def test_two_workers_race_over_reports_and_due_jobs(
 
 
 async def test_roster_changes_are_validated(hotline: Hotline, morning: FakeClock) -> None:
-    from admin.roster_edit import RosterError
+    from flows.roster import RosterError
 
     people = await staff(hotline, morning)
     async with hotline.sessions() as session, session.begin():
@@ -289,7 +289,7 @@ async def test_closed_reports_lose_their_content_after_retention(
         row = await session.get(Report, report.id)
         await store.add_event(row, "note", morning(), text="catatan rahasia")  # type: ignore[arg-type]
         row.status, row.closed_at = "selesai", morning()  # type: ignore[union-attr]
-    scheduler = Scheduler(hotline, hotline.router)
+    scheduler = Scheduler(hotline.sessions, hotline.clock, hotline.router, hotline.deployment)
     await scheduler.ensure_recurring()
     morning.advance(days=729)
     await drain(scheduler)

@@ -221,7 +221,7 @@ async def test_the_same_update_twice_has_one_effect(server: Harness) -> None:
     for _ in range(3):
         assert (await server.post(update)).status_code == 200
     await server.api.wait_texts(chat, 1)
-    await asyncio.sleep(1.5)
+    await server.idle()
     assert len(server.api.texts(chat)) == 1
     rows = server.query("SELECT count(*) FROM inbox_updates WHERE update_id = ?", str(update["update_id"]))
     assert rows == [(1,)]
@@ -380,7 +380,7 @@ async def test_429_then_5xx_then_timeouts_deliver_every_message_once(server: Har
     await server.send(server.updates.text(chat, "/start"))
     await server.send(server.updates.text(chat, "1"))
     await api.wait_for(lambda: len(api.texts(chat)) >= 2, within=30, what="both replies")
-    await asyncio.sleep(1.5)
+    await server.idle()
     texts = api.texts(chat)
     assert len(texts) == 2, "each message delivered exactly once"
     assert "Apa yang ingin Anda lakukan?" in texts[0] and "Apakah Anda setuju?" in texts[1]

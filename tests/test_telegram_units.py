@@ -12,10 +12,10 @@ from PIL import Image
 from bot.telegram.render import TEXT_LIMIT, send_message_calls, split_text
 from bot.telegram.updates import interpret, parse, question_data
 from flows import inbound as ev
+from flows.access import may_handle
 from flows.conversation import Conversation
 from flows.machine import STATES
 from flows.outbound import Option, Reply
-from storage.cases import may_handle
 from storage.images import ImageRejected, display_copy
 from tests.botapi import Updates
 from tests.chat import Chat

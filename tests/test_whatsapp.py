@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -58,15 +57,7 @@ async def send(server: Harness, graph: FakeGraphAPI, wa_id: str, payload: dict, 
     response = await post(server, payload)
     assert response.status_code == 200, response.text
     await server.api.wait_for(lambda: any(expect in t for t in graph.texts(wa_id)[before:]), what=expect)
-    await settled(graph, wa_id)
-
-
-async def settled(graph: FakeGraphAPI, wa_id: str) -> None:
-    """Wait until the bot has finished answering (a reply may be several messages)."""
-    count = -1
-    while count != len(graph.to(wa_id)):
-        count = len(graph.to(wa_id))
-        await asyncio.sleep(0.4)
+    await server.idle()
 
 
 async def choose(server: Harness, graph: FakeGraphAPI, wa_id: str, option: str, expect: str) -> None:
@@ -155,7 +146,7 @@ async def test_a_duplicate_delivery_has_one_effect(server: Harness, graph: FakeG
     for _ in range(3):
         assert (await post(server, payload)).status_code == 200
     await server.api.wait_for(lambda: graph.to(wa))
-    await asyncio.sleep(1.5)
+    await server.idle()
     assert len(graph.to(wa)) == 1
 
 
@@ -201,7 +192,7 @@ async def test_an_officer_reply_outside_24_hours_waits_for_the_reporter(
     server.hotline("officer", "reply", reference, "--as", "wulan", "Kami sudah ke rumahnya, anak aman.")
     held = await server.api.wait_for(
         lambda: server.query(
-            "SELECT held_reason FROM outbox WHERE purpose = 'officer' AND channel = 'whatsapp' "
+            "SELECT held_reason FROM outbox WHERE purpose = 'officer_reply' AND channel = 'whatsapp' "
             "AND held_reason IS NOT NULL"
         )
     )
@@ -211,7 +202,7 @@ async def test_an_officer_reply_outside_24_hours_waits_for_the_reporter(
     assert notice[0]["template"]["name"] == "balasan_petugas"
     assert notice[0]["template"]["components"][0]["parameters"][0]["text"] == reference
     server.hotline("officer", "reply", reference, "--as", "wulan", "Satu lagi: besok kami datang.")
-    await asyncio.sleep(1.5)
+    await server.idle()
     assert len([m for m in graph.to(wa) if m["type"] == "template"]) == 1, "one notice per waiting spell"
     await send(server, graph, wa, hooks.text(wa, "menu"), "Kami sudah ke rumahnya, anak aman.")
     await server.api.wait_for(lambda: any("besok kami datang" in t for t in graph.texts(wa)))

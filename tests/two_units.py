@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.deployment import SHIPPED_EXAMPLE
+from bot.deployment_file import SHIPPED_EXAMPLE
 
 SECOND_UNIT = """
 [[units]]

@@ -2,4 +2,6 @@
 parser and error classes). The conversation stays in ``flows``, state in our database; updates go
 through the inbox, everything sent through the outbox."""
 
-CHANNEL = "telegram"
+from flows.vocabulary import Channel
+
+CHANNEL = Channel.TELEGRAM

@@ -16,6 +16,7 @@ from bot.telegram import CHANNEL
 from bot.telegram.updates import ACK_PREFIX
 from flows.deployment import Deployment
 from flows.i18n import N_, Catalogues
+from flows.vocabulary import OutboxPurpose
 from storage.cases import acknowledge
 from storage.crypto import Keyring
 from storage.models import Officer, Report
@@ -40,7 +41,9 @@ class OfficerDesk:
         self, destination: str, chat_id: str | int, text: str, report_id: int | None = None, **extra: Any
     ) -> Outgoing:
         params = {"chat_id": chat_id, "text": text, **extra}
-        return Outgoing(CHANNEL, destination, "sendMessage", params, report_id, purpose="officer")
+        return Outgoing(
+            CHANNEL, destination, "sendMessage", params, report_id, purpose=OutboxPurpose.TO_OFFICER
+        )
 
     # The router's Announcer: a case to take, or an escalation.
 

@@ -20,6 +20,7 @@ from bot.telegram import CHANNEL
 from bot.telegram.calls import call, retry_after
 from bot.telegram.processor import mark_blocked
 from bot.worker import drain_forever
+from flows.vocabulary import OutboxPurpose
 from storage.models import ChannelMessage, OutboxMessage
 from storage.outbox import Outbox
 from storage.upsert import insert_ignore
@@ -91,7 +92,7 @@ class TelegramSender:
             now = self.hotline.runtime.clock()
             if outcome == "sent":
                 outbox.sent(row, now)
-                if isinstance(result, Message) and row.purpose == "reply":
+                if isinstance(result, Message) and row.purpose != OutboxPurpose.TO_OFFICER:
                     values = {"conversation_key": row.destination, "message_id": result.message_id, "at": now}
                     await insert_ignore(session, ChannelMessage, values, ["conversation_key", "message_id"])
             elif outcome == "retry":

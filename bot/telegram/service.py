@@ -38,11 +38,10 @@ class TelegramService:
     def __init__(self, hotline: Hotline):
         self.hotline = hotline
         self.bot = make_bot(hotline.settings)
-        self.desk = OfficerDesk(hotline.settings, hotline.catalogues)
+        self.desk = hotline.officer_desk or OfficerDesk(hotline.settings, hotline.catalogues)
         self.sender = TelegramSender(hotline, self.bot)
         self.processor = TelegramProcessor(hotline, self.bot, self.desk, self.sender.wake)
         self.secret = webhook_secret(hotline.settings)
-        hotline.router.announcers.append(self.desk)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:

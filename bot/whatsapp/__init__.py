@@ -1,3 +1,5 @@
 """WhatsApp Cloud API: signed webhooks into the inbox, Graph API messages through the outbox."""
 
-CHANNEL = "whatsapp"
+from flows.vocabulary import Channel
+
+CHANNEL = Channel.WHATSAPP

@@ -30,6 +30,7 @@ from bot.worker import drain_forever
 from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
+from flows.vocabulary import OutboxPurpose
 from storage.attachments import AttachmentStore
 from storage.inbox import Inbox
 from storage.models import Conversation, InboxUpdate, OutboxMessage, Report
@@ -181,7 +182,7 @@ class WhatsAppChannel(InboxWorker[Incoming, _Download]):
         replies: list[Reply],
         *,
         locale: str,
-        purpose: str = "reply",
+        purpose: OutboxPurpose = OutboxPurpose.REPLY,
         report_id: int | None = None,
     ) -> list[Outgoing]:
         phone_id, _, to = address.partition(":")
@@ -213,7 +214,9 @@ class WhatsAppChannel(InboxWorker[Incoming, _Download]):
             row = await outbox.claim(CHANNEL, now)
             if row is None:
                 return False
-            if row.purpose == "officer" and not await self._window_open(session, row.destination, now):
+            if row.purpose == OutboxPurpose.OFFICER_REPLY and not await self._window_open(
+                session, row.destination, now
+            ):
                 await self._hold(session, outbox, row, now)
                 return True
             row.not_before = now + self.lease
@@ -272,7 +275,7 @@ class WhatsAppChannel(InboxWorker[Incoming, _Download]):
                 "messages",
                 {"phone_number_id": params["phone_number_id"], "payload": payload},
                 row.report_id,
-                "template",
+                OutboxPurpose.WAITING_NOTICE,
             )
             await outbox.put(notice, now)
 

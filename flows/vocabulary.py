@@ -1,0 +1,86 @@
+"""The words every layer shares, each spelled once: a case's status and urgency, a console user's
+role, and the channels reports arrive on. They are ``StrEnum``s so the database, templates and
+JSON keep plain strings while the code cannot misspell one."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where a case stands (the lifecycle in ``flows.lifecycle`` moves it)."""
+
+    NEW = "baru"
+    ACCEPTED = "diterima"
+    HANDLING = "ditangani"
+    REFERRED = "dirujuk"
+    RESOLVED = "selesai"
+    """Closed with an outcome."""
+    INVALID = "ditutup"
+    """Closed as not valid (tidak valid, spam, a duplicate)."""
+
+    @property
+    def closed(self) -> bool:
+        return self in CLOSED
+
+
+CLOSED: tuple[Status, ...] = (Status.RESOLVED, Status.INVALID)
+OPEN: tuple[Status, ...] = tuple(s for s in Status if s not in CLOSED)
+
+
+class Urgency(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most urgent: sort keys and "only goes up" comparisons use it."""
+        return _URGENCY_ORDER.index(self)
+
+    @classmethod
+    def highest(cls, *levels: str) -> Urgency:
+        return min((cls(level) for level in levels), key=lambda u: u.rank)
+
+
+_URGENCY_ORDER = (Urgency.URGENT, Urgency.HIGH, Urgency.NORMAL)
+
+
+class Role(StrEnum):
+    """A console user's role within their unit."""
+
+    OFFICER = "officer"
+    """A duty officer (pekerja sosial on the piket roster)."""
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    """Manages accounts; sees no case content (except an urgent case escalated to them)."""
+
+
+ON_ROSTER: tuple[Role, ...] = (Role.OFFICER, Role.SUPERVISOR)
+"""The roles that take cases and go on the duty roster."""
+
+
+class Channel(StrEnum):
+    """Where a conversation happens, or where a message to someone leaves through."""
+
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+    WEB = "web"
+    TERMINAL = "terminal"
+    WEBPUSH = "webpush"
+    """Officers' browsers (alerts only, never a conversation)."""
+    UNKNOWN = "unknown"
+    """A report filed without a live conversation (an idle urgent draft given up)."""
+
+
+class OutboxPurpose(StrEnum):
+    """Why a message leaves through the outbox; channels treat each kind differently."""
+
+    REPLY = "reply"
+    """The bot answering a reporter in their conversation."""
+    OFFICER_REPLY = "officer_reply"
+    """An officer's words to a reporter (WhatsApp holds them outside its 24-hour window)."""
+    TO_OFFICER = "to_officer"
+    """A message to an officer: a case announcement, an escalation, a linking answer, an alert."""
+    WAITING_NOTICE = "template"
+    """WhatsApp's approved template telling a reporter outside the 24-hour window that a reply waits."""
