@@ -1,0 +1,51 @@
+"""The outermost layer: ``hotline serve``'s whole web service, the bot's public app with the
+console's pages in it, and the ``hotline`` command that runs it. Only this package may import both
+the console and the bot, so the service is assembled here and nowhere below."""
+
+from __future__ import annotations
+
+import click
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+from admin.web import Console
+from bot.app import create_app, serve_app
+from bot.cli import main
+from bot.hotline import Hotline
+from bot.settings import Settings
+
+__all__ = ["main", "service", "service_app"]
+
+
+def service(hotline: Hotline) -> Starlette:
+    """The application: the bot's public routes and the console's pages."""
+    return create_app(hotline, Console(hotline).routes())
+
+
+def service_app(hotline: Hotline, app: Starlette | None = None) -> ASGIApp:
+    """What ``hotline serve`` runs: the application inside its guards (body limit, HSTS, CSRF)."""
+    return serve_app(hotline, app or service(hotline))
+
+
+@main.command()
+@click.option("--host", envvar="HOTLINE_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="HOTLINE_PORT", default=8000, type=int, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Run the whole service (web, webhooks, background work)."""
+    import uvicorn
+
+    settings = Settings()
+    settings.deployment  # noqa: B018 - fail fast on a broken deployment file
+    click.echo(f"{settings.deployment.hotline.name}: http://{host}:{port}/")
+    hotline = Hotline.build(settings)
+    proxies = settings.trusted_proxy_list
+    uvicorn.run(
+        service_app(hotline),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        server_header=False,
+    )
