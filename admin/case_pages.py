@@ -1,88 +1,29 @@
-"""The queue and the case page: where a report becomes help for a child."""
+"""The case page: where a report becomes help for a child."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from admin.case_closing import NeedsConfirmation
 from admin.casework import ActionRefused
 from admin.form_values import form_fields
-from admin.pages import HEADERS, Pages, Signed
+from admin.pages import HEADERS, Pages
 from admin.queue import Filters, queue
-from flows.sla import deadline
-from storage.duty import duty_now
-from storage.models import Officer, Unit
+from storage.case_reads import latest_event_id
 
 
 class CasePages(Pages):
     def routes(self) -> list[Route]:
         return [
-            Route("/admin/queue", self.queue_page),
-            Route("/admin/queue/poll", self.queue_poll),
             Route("/admin/cases/{reference}", self.case_page),
+            Route("/admin/cases/{reference}/poll", self.case_poll),
             Route("/admin/cases/{reference}/files/{ref}", self.case_file),
             Route("/admin/cases/{reference}/{action}", self.case_action, methods=["POST"]),
         ]
-
-    # The queue.
-
-    async def queue_page(self, request: Request) -> Response:
-        async with self.signed_in(request) as signed:
-            if signed is None:
-                return self.to_login()
-            officer = signed.officer
-            if officer.role == "admin":
-                return RedirectResponse("/admin/users", status_code=303)
-            filters = Filters.from_query(dict(request.query_params), officer)
-            rows = await self._rows(signed, filters)
-            unit = await signed.session.get(Unit, officer.unit_id)
-            assert unit is not None
-            present = await duty_now(signed.session, unit, self.deployment, self.now())
-            rows["on_duty"] = [name for officer_id, name in rows["names"].items() if officer_id in present]
-            template = "queue_rows.html" if request.query_params.get("fragment") else "queue.html"
-            return self.render(request, template, officer.locale, officer=officer, filters=filters, **rows)
-
-    async def _rows(self, signed: Signed, filters: Filters) -> dict[str, Any]:
-        now = self.now()
-        reports = await queue(signed.session, signed.officer, filters, self.deployment, now)
-        names = {
-            o.id: o.display_name
-            for o in (
-                await signed.session.scalars(select(Officer).where(Officer.unit_id == signed.officer.unit_id))
-            )
-        }
-        return {
-            "reports": reports,
-            "deadlines": {r.id: deadline(r, self.deployment, now) for r in reports},
-            "names": names,
-            "now": now,
-        }
-
-    async def queue_poll(self, request: Request) -> Response:
-        """For the page's polling: the newest case id and the unacknowledged urgent ones."""
-        async with self.signed_in(request) as signed:
-            if signed is None:
-                return JSONResponse({"signed_in": False}, status_code=401)
-            officer = signed.officer
-            visible = await queue(
-                signed.session,
-                officer,
-                Filters(folder="all" if officer.role == "supervisor" else "unassigned"),
-                self.deployment,
-                self.now(),
-            )
-            mine = await queue(signed.session, officer, Filters(folder="mine"), self.deployment, self.now())
-            cases = {r.id: r for r in [*visible, *mine]}
-            urgent = sorted(r.id for r in cases.values() if r.urgency == "urgent" and r.status == "baru")
-            return JSONResponse(
-                {"signed_in": True, "newest": max(cases, default=0), "urgent": urgent},
-                headers={"Cache-Control": "no-store"},
-            )
 
     # A case.
 
@@ -96,6 +37,17 @@ class CasePages(Pages):
                 return self.not_found(request, signed.officer.locale)
             view = await desk.view(report)
             done, error = self.flash(request)
+            order = [
+                r.reference
+                for r in await queue(
+                    signed.session,
+                    signed.officer,
+                    Filters.from_query({}, signed.officer),
+                    self.deployment,
+                    self.now(),
+                )
+            ]
+            here = order.index(report.reference) if report.reference in order else -1
             return self.render(
                 request,
                 "case.html",
@@ -104,6 +56,26 @@ class CasePages(Pages):
                 case=view,
                 done=done,
                 error=error,
+                previous=order[here - 1] if here > 0 else None,
+                following=order[here + 1]
+                if 0 <= here < len(order) - 1
+                else (order[0] if here < 0 and order else None),
+                version=await latest_event_id(signed.session, report.id),
+            )
+
+    async def case_poll(self, request: Request) -> Response:
+        """For the open case page: has anything new happened (a message, a status change)?"""
+        async with self.signed_in(request) as signed:
+            if signed is None:
+                return JSONResponse({"signed_in": False}, status_code=401)
+            desk = await self.desk(signed)
+            report = await desk.find(request.path_params["reference"])
+            if report is None:
+                return JSONResponse({"found": False}, status_code=404)
+            version = await latest_event_id(signed.session, report.id)
+            return JSONResponse(
+                {"signed_in": True, "version": version, "status": report.status},
+                headers={"Cache-Control": "no-store"},
             )
 
     async def case_action(self, request: Request) -> Response:
@@ -120,6 +92,17 @@ class CasePages(Pages):
                 message = await desk.act(report, action, form)
             except ActionRefused as refused:
                 query = urlencode({"error": refused.key})
+            except NeedsConfirmation as pending:
+                return self.render(
+                    request,
+                    "close_confirm.html",
+                    signed.officer.locale,
+                    officer=signed.officer,
+                    report=report,
+                    items=pending.items,
+                    form=pending.form,
+                    outcome=next(o for o in self.deployment.outcomes if o.code == pending.form["outcome"]),
+                )
             else:
                 query = urlencode({"done": message})
         return RedirectResponse(f"/admin/cases/{reference}?{query}", status_code=303)

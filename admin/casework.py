@@ -6,42 +6,30 @@ the views only translate HTTP to these calls.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from admin.case_closing import Closing, OpenItems
+from admin.case_referrals import Referrals, ReferralView
+from admin.desk_core import ActionRefused
 from admin.form_values import parse_id
 from bot.replies import ReplyRefused, reply_to_reporter
-from bot.routing import Announcer
 from flows.access import can_assign, can_read_content, can_view, may_handle
-from flows.deployment import Deployment
-from flows.i18n import Catalogues
 from flows.lifecycle import Move
 from flows.sla import Deadline, deadline
-from flows.vocabulary import CLOSED, ON_ROSTER, Urgency
-from storage import audit
+from flows.vocabulary import ON_ROSTER, Urgency
 from storage.attachments import AttachmentStore
-from storage.cases import Actor, Particulars, acknowledge, carry_out, decide_move
-from storage.crypto import Keyring
+from storage.canned_replies import replies_or_defaults
+from storage.case_reads import mark_seen
+from storage.cases import Particulars, acknowledge
 from storage.file_types import extension_of
-from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, OutboxMessage, Referral, Report
-from storage.reports import ReportStore, event_context
+from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, OutboxMessage, Report
+from storage.reports import event_context
 
-URGENCIES = tuple(Urgency)
-REFERRAL_STATUSES = ("diajukan", "diterima", "ditolak", "selesai")
-TEXT_LIMIT = 4000
-
-
-class ActionRefused(Exception):
-    """Within the user's scope, but not allowed or not valid now; ``key`` names the message."""
-
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
+__all__ = ["ActionRefused", "CaseView", "Desk"]
 
 
 @dataclass
@@ -59,7 +47,7 @@ class CaseView:
     content: dict[str, Any] | None
     timeline: list[TimelineEntry]
     attachments: list[Attachment]
-    referrals: list[Referral]
+    referrals: list[ReferralView]
     colleagues: list[Officer]
     assignee: Officer | None
     deadline: Deadline | None
@@ -71,48 +59,62 @@ class CaseView:
     names: dict[int, str] = field(default_factory=dict)
     held: int = 0
     """Officer replies waiting for WhatsApp's 24-hour window to reopen."""
+    replies: list[tuple[str, str]] = field(default_factory=list)
+    """The unit's ready-made replies: (Indonesian, English)."""
+    open_items: OpenItems | None = None
+    may_reopen: bool = False
+    may_close_invalid: bool = False
 
 
 @dataclass
-class Desk:
-    """What every case operation needs: the transaction, keys, words and the officer acting."""
-
-    session: AsyncSession
-    keyring: Keyring
-    catalogues: Catalogues
-    deployment: Deployment
-    reports: ReportStore
-    officer: Officer
-    now: datetime
-    announcers: Sequence[Announcer] = ()
+class Desk(Closing, Referrals):
+    """A case's page and actions for one officer, in one transaction."""
 
     async def find(self, reference: str) -> Report | None:
         """The case, or None when it is outside this officer's scope (shown as 404)."""
         report = await self.reports.by_reference(reference)
-        if report is None or not can_view(self.officer, report):
+        if report is None:
             return None
-        return report
+        if self.officer.role == "admin" and await self._escalated_to_admins(report):
+            self.escalation_reader = True
+            return report
+        return report if can_view(self.officer, report) else None
+
+    async def _escalated_to_admins(self, report: Report) -> bool:
+        """The last step of the escalation chain: an urgent case nobody took reaches the unit's
+        admin, who may then open it (read only, every read audited) to get someone on it."""
+        if report.unit_id != self.officer.unit_id or not self.officer.active or report.urgency != "urgent":
+            return False
+        details = (
+            await self.session.scalars(
+                select(CaseEvent.detail).where(
+                    CaseEvent.report_id == report.id, CaseEvent.kind == "escalated"
+                )
+            )
+        ).all()
+        return any((d or {}).get("to") == "admin" for d in details)
 
     async def view(self, report: Report) -> CaseView:
         may_read = can_read_content(self.officer, report)
         content = None
-        if may_read:
+        if may_read or self.escalation_reader:
             content = await self.reports.content(report)
-            await self._audit("read_content", report)
+            await self._audit(
+                "read_content", report, {"as": "escalation"} if self.escalation_reader else None
+            )
+        await mark_seen(self.session, self.officer.id, report.id, self.now)
         events = (
             await self.session.scalars(
                 select(CaseEvent).where(CaseEvent.report_id == report.id).order_by(CaseEvent.at, CaseEvent.id)
             )
         ).all()
-        colleagues = (
+        everyone = (
             await self.session.scalars(
-                select(Officer)
-                .where(Officer.unit_id == report.unit_id, Officer.active.is_(True))
-                .where(Officer.role.in_(("officer", "supervisor")))
-                .order_by(Officer.display_name)
+                select(Officer).where(Officer.unit_id == report.unit_id).order_by(Officer.display_name)
             )
         ).all()
-        names = {o.id: o.display_name for o in colleagues}
+        names = {o.id: o.display_name for o in everyone}
+        colleagues = [o for o in everyone if o.active and o.role in ("officer", "supervisor")]
         context = event_context(report.id)
         timeline = [
             TimelineEntry(
@@ -132,11 +134,7 @@ class Desk:
             if may_read
             else []
         )
-        referrals = (
-            await self.session.scalars(
-                select(Referral).where(Referral.report_id == report.id).order_by(Referral.id)
-            )
-        ).all()
+        referrals = await self.referrals(report, readable=may_read)
         assignee = await self.session.get(Officer, report.assignee_id) if report.assignee_id else None
         held = await self.session.scalar(
             select(func.count())
@@ -160,6 +158,10 @@ class Desk:
             may_assign=can_assign(self.officer, report),
             names=names,
             held=int(held or 0),
+            replies=await replies_or_defaults(self.session, report.unit_id, self.deployment),
+            open_items=await self.open_items(report),
+            may_reopen=await self.may_reopen(report),
+            may_close_invalid=self.may_close_invalid(report),
         )
 
     async def attachment(self, report: Report, ref: str, *, original: bool) -> tuple[bytes, str] | None:
@@ -190,10 +192,6 @@ class Desk:
             raise ActionRefused("console.error.unknown_action")
         result: str = await handler(report, form)
         return result
-
-    def _require_content(self, report: Report) -> None:
-        if not can_read_content(self.officer, report) or report.status in CLOSED:
-            raise ActionRefused("console.error.take_first")
 
     async def _act_acknowledge(self, report: Report, form: dict[str, str]) -> str:
         result = await acknowledge(self.session, self.reports, report, self.officer, self.now, via="console")
@@ -269,96 +267,3 @@ class Desk:
         )
         await self._audit("note", report)
         return "console.done.noted"
-
-    async def _act_refer(self, report: Report, form: dict[str, str]) -> str:
-        self._require_content(report)
-        service = form.get("service", "")
-        if not await self._may(report, Move.REFER):
-            raise ActionRefused("console.error.status")
-        if service not in {s.code for s in self.deployment.services}:
-            raise ActionRefused("console.error.invalid")
-        self.session.add(
-            Referral(
-                report_id=report.id,
-                service=service,
-                status="diajukan",
-                officer_id=self.officer.id,
-                created_at=self.now,
-                updated_at=self.now,
-            )
-        )
-        await self._move(report, Move.REFER, refusal="console.error.status")
-        await self._event(report, "referred", {"service": service})
-        return "console.done.referred"
-
-    async def _act_referral(self, report: Report, form: dict[str, str]) -> str:
-        self._require_content(report)
-        referral_id, status = parse_id(form.get("referral")), form.get("status", "")
-        referral = await self.session.get(Referral, referral_id) if referral_id else None
-        if referral is None or referral.report_id != report.id or status not in REFERRAL_STATUSES:
-            raise ActionRefused("console.error.invalid")
-        old, referral.status, referral.updated_at = referral.status, status, self.now
-        await self._event(report, "referral", {"service": referral.service, "from": old, "to": status})
-        return "console.done.saved"
-
-    async def _act_close(self, report: Report, form: dict[str, str]) -> str:
-        self._require_content(report)
-        outcome = form.get("outcome", "")
-        if outcome not in {o.code for o in self.deployment.outcomes}:
-            raise ActionRefused("console.error.outcome")
-        await self._move(report, Move.RESOLVE, Particulars(outcome=outcome), refusal="console.error.status")
-        return "console.done.closed"
-
-    async def _act_invalid(self, report: Report, form: dict[str, str]) -> str:
-        """Closing as invalid erases the reply address: only someone who may read the report (its
-        assigned officer or a supervisor) decides it is not worth an answer."""
-        self._require_content(report)
-        reason = form.get("reason", "")
-        if reason not in ("tidak-valid", "spam", "ganda"):
-            raise ActionRefused("console.error.invalid")
-        await self._move(
-            report, Move.INVALIDATE, Particulars(outcome=reason), refusal="console.error.read_first"
-        )
-        return "console.done.closed"
-
-    # Shared steps.
-
-    def _text(self, form: dict[str, str]) -> str:
-        text = (form.get("text") or "").strip()
-        if not text:
-            raise ActionRefused("console.error.empty")
-        if len(text) > TEXT_LIMIT:
-            raise ActionRefused("console.error.too_long")
-        return text
-
-    async def _may(self, report: Report, move: Move) -> bool:
-        actor = Actor.officer_on(self.officer, report, "console")
-        return (await decide_move(self.session, report, actor, move, self.now)).allowed
-
-    async def _move(
-        self,
-        report: Report,
-        move: Move,
-        particulars: Particulars | None = None,
-        *,
-        refusal: str = "console.error.not_allowed",
-    ) -> None:
-        """A status change by the lifecycle's rule (which also erases the reply address on closing)."""
-        actor = Actor.officer_on(self.officer, report, "console")
-        if not (await carry_out(self.reports, report, actor, move, self.now, particulars)).allowed:
-            raise ActionRefused(refusal)
-
-    async def _event(self, report: Report, kind: str, detail: dict[str, Any]) -> None:
-        await self.reports.add_event(report, kind, self.now, officer_id=self.officer.id, detail=detail)
-        await self._audit(kind, report, {k: v for k, v in detail.items() if not isinstance(v, dict)})
-
-    async def _audit(self, action: str, report: Report, detail: dict[str, Any] | None = None) -> None:
-        await audit.record(
-            self.session,
-            action=action,
-            actor="console",
-            officer_id=self.officer.id,
-            report_id=report.id,
-            now=self.now,
-            detail=detail,
-        )

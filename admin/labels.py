@@ -80,6 +80,12 @@ MESSAGES = (
     N_("console.users.error"),
     N_("console.roster.saved"),
     N_("console.roster.error"),
+    N_("console.done.removed"),
+    N_("console.users.deactivated"),
+    N_("console.password.too_short"),
+    N_("console.password.mismatch"),
+    N_("console.password.same"),
+    N_("console.replies.empty"),
 )
 DIMENSION = {
     "category": N_("console.dim.category"),
@@ -89,6 +95,7 @@ DIMENSION = {
     "sex": N_("console.dim.sex"),
     "reporter_role": N_("console.dim.reporter_role"),
     "status": N_("console.dim.status"),
+    "outcome": N_("console.dim.outcome"),
 }
 AGE_BAND = {
     "0-5": N_("age.band.0-5"),
@@ -96,3 +103,89 @@ AGE_BAND = {
     "13-17": N_("age.band.13-17"),
     "unknown": N_("age.band.unknown"),
 }
+SIMFONI = {
+    "fisik": N_("simfoni.fisik"),
+    "psikis": N_("simfoni.psikis"),
+    "seksual": N_("simfoni.seksual"),
+    "eksploitasi": N_("simfoni.eksploitasi"),
+    "trafficking": N_("simfoni.trafficking"),
+    "penelantaran": N_("simfoni.penelantaran"),
+    "lainnya": N_("simfoni.lainnya"),
+}
+AUDIT = {
+    "acknowledge": N_("audit.acknowledge"),
+    "acknowledge_refused": N_("audit.acknowledge_refused"),
+    "assigned": N_("audit.assigned"),
+    "category": N_("audit.category"),
+    "content_purged": N_("audit.content_purged"),
+    "escalated": N_("audit.escalated"),
+    "export": N_("audit.export"),
+    "link_code_issued": N_("audit.link_code_issued"),
+    "login": N_("audit.login"),
+    "login_invalid": N_("audit.login_invalid"),
+    "login_locked": N_("audit.login_locked"),
+    "logout": N_("audit.logout"),
+    "note": N_("audit.note"),
+    "password_changed": N_("audit.password_changed"),
+    "push_off": N_("audit.push_off"),
+    "push_on": N_("audit.push_on"),
+    "read_attachment": N_("audit.read_attachment"),
+    "read_content": N_("audit.read_content"),
+    "read_original": N_("audit.read_original"),
+    "referral": N_("audit.referral"),
+    "referred": N_("audit.referred"),
+    "replies_saved": N_("audit.replies_saved"),
+    "reply": N_("audit.reply"),
+    "risk": N_("audit.risk"),
+    "roster_delete": N_("audit.roster_delete"),
+    "roster_extra": N_("audit.roster_extra"),
+    "roster_holiday": N_("audit.roster_holiday"),
+    "roster_leave": N_("audit.roster_leave"),
+    "roster_weekly": N_("audit.roster_weekly"),
+    "routed_handover": N_("audit.routed_handover"),
+    "routed_roster": N_("audit.routed_roster"),
+    "routed_shift_start": N_("audit.routed_shift_start"),
+    "status": N_("audit.status"),
+    "submitted": N_("audit.submitted"),
+    "telegram_linked": N_("audit.telegram_linked"),
+    "totp_enabled": N_("audit.totp_enabled"),
+    "urgent_alert": N_("audit.urgent_alert"),
+    "user_created": N_("audit.user_created"),
+    "user_deactivate": N_("audit.user_deactivate"),
+    "user_link-code": N_("audit.user_link-code"),
+    "user_reset": N_("audit.user_reset"),
+    "resolve": N_("audit.resolve"),
+    "invalidate": N_("audit.invalidate"),
+    "reopen": N_("audit.reopen"),
+    "handle": N_("audit.handle"),
+    "refer": N_("audit.refer"),
+    "totp_locked": N_("audit.totp_locked"),
+}
+REFUSED = N_("audit.refused")
+DAY = (
+    N_("day.0"),
+    N_("day.1"),
+    N_("day.2"),
+    N_("day.3"),
+    N_("day.4"),
+    N_("day.5"),
+    N_("day.6"),
+)
+CHANGE = {
+    "leave": N_("console.roster.kind.leave"),
+    "holiday": N_("console.roster.kind.holiday"),
+    "extra": N_("console.roster.kind.extra"),
+}
+ACTOR = {
+    "system": N_("console.audit.actor.system"),
+    "reporter": N_("console.audit.actor.reporter"),
+    "cli": N_("console.audit.actor.cli"),
+    "telegram": N_("console.audit.actor.telegram"),
+    "console": N_("console.audit.actor.console"),
+}
+EVENT["reopened"] = N_("console.event.reopened")
+MESSAGES_MORE = (
+    N_("console.done.reopened"),
+    N_("console.error.read_first"),
+    N_("console.error.nothing_changed"),
+)

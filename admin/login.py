@@ -108,8 +108,9 @@ class SignIn:
 
 
 def needs_totp(officer: Officer) -> bool:
-    """Admins must use two-factor sign-in; others once they turned it on."""
-    return officer.role == "admin" or officer.totp_sealed is not None
+    """Admins and supervisors (who read every case of the unit) must use two-factor sign-in;
+    officers once they turned it on."""
+    return officer.role in ("admin", "supervisor") or officer.totp_sealed is not None
 
 
 def totp_context(officer: Officer) -> str:

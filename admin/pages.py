@@ -36,6 +36,13 @@ HEADERS = {
 STATUSES = tuple(Status)
 
 
+PASSWORD_PAGE = "/admin/password"
+
+
+class PasswordChangeRequired(Exception):
+    """Raised for a signed-in person who must first choose a new password (see ``Console``)."""
+
+
 @dataclass
 class Signed:
     session: AsyncSession
@@ -81,6 +88,22 @@ class Pages:
             return catalogues.text(locale, N_("console.span.days"), n=minutes // (24 * 60))
 
         services = {s.code: s.name for s in self.deployment.services}
+        outcomes = {
+            o.code: o.label.get(locale) or o.label.get("id") or o.code for o in self.deployment.outcomes
+        }
+
+        def outcome_label(code: str | None) -> str:
+            if code in outcomes:
+                return outcomes[code or ""]
+            if code in labels.INVALID:
+                return gettext(labels.INVALID[code or ""])
+            return "–"
+
+        case = context.get("case")
+        names: dict[int, str] = case.names if case is not None else {}
+
+        def told(ids: list[int]) -> str:
+            return ", ".join(names.get(i, "–") for i in ids)
 
         def option_label(step: str, value: str | None) -> str:
             key = OPTION_LABELS[step].get(value or "unknown")
@@ -99,6 +122,8 @@ class Pages:
             local=local,
             span=span,
             service_name=lambda code: services.get(code, code),
+            outcome_label=outcome_label,
+            told=told,
             poll_ms=int(self.hotline.settings.console_poll_seconds * 1000),
             request=request,
             **context,
@@ -111,6 +136,8 @@ class Pages:
             found = await sessions.find(session, request.cookies.get(sessions.COOKIE), self.now())
             if found is None or found[0].pending_totp:
                 yield None
+            elif found[1].must_change_password and request.url.path != PASSWORD_PAGE:
+                raise PasswordChangeRequired
             else:
                 yield Signed(session, *found)
 

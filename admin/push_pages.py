@@ -49,7 +49,7 @@ class PushPages(Pages):
         body = await request.body()
         try:
             subscription = Subscription.parse(json.loads(body) if len(body) <= MAX_BODY else None)
-        except (ValueError, InvalidSubscription):
+        except (ValueError, RecursionError, InvalidSubscription):
             return JSONResponse({"ok": False}, status_code=400)
         async with self.signed_in(request) as signed:
             if signed is None:
@@ -69,7 +69,7 @@ class PushPages(Pages):
         body = await request.body()
         try:
             endpoint = json.loads(body).get("endpoint", "") if len(body) <= MAX_BODY else ""
-        except (ValueError, AttributeError):
+        except (ValueError, RecursionError, AttributeError):
             endpoint = ""
         async with self.signed_in(request) as signed:
             if signed is None:

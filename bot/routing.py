@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.deployment import Deployment
@@ -102,12 +102,13 @@ class Router:
         chosen_id = least_loaded(
             (officer for officer in present if officer is not None), await open_cases(session, unit.id)
         )
-        given = Particulars(assignee_id=chosen_id, reason=reason)
+        chosen = await session.get(Officer, chosen_id) if chosen_id is not None else None
+        recipients = [chosen] if chosen else await unit_officers(session, unit.id, (Role.SUPERVISOR,))
+        told = {"told": [o.id for o in recipients]}
+        given = Particulars(assignee_id=chosen_id, reason=reason, detail=told)
         decision = await carry_out(self._reports(session), report, SCHEDULER, Move.ASSIGN, now, given)
         if not decision.allowed:
             return None
-        chosen = await session.get(Officer, chosen_id) if chosen_id is not None else None
-        recipients = [chosen] if chosen else await unit_officers(session, unit.id, (Role.SUPERVISOR,))
         kind = "urgent" if report.urgency == Urgency.URGENT else "new"
         if chosen is None:
             kind = "unassigned"
@@ -126,11 +127,12 @@ class Router:
         if report is None:
             return
         role = Role.SUPERVISOR if job.level == 1 else Role.ADMIN
-        given = Particulars(reason="sla", detail={"level": job.level, "to": role.value})
+        recipients = await unit_officers(session, report.unit_id, (role,))
+        detail = {"level": job.level, "to": role.value, "told": [o.id for o in recipients]}
+        given = Particulars(reason="sla", detail=detail)
         decision = await carry_out(self._reports(session), report, SCHEDULER, Move.ESCALATE, now, given)
         if not decision.allowed:
             return
-        recipients = await unit_officers(session, report.unit_id, (role,))
         for announcer in self.announcers:
             await announcer.announce(session, report, recipients, f"escalated{job.level}", now)
         if job.level == 1 and report.urgency == Urgency.URGENT:
@@ -144,9 +146,29 @@ class Router:
                 level=2,
             )
 
+    async def pick_up_waiting(self, session: AsyncSession, unit: Unit, now: datetime) -> int:
+        """Cases waiting unassigned go to whoever is on duty now (at a shift's start, or when a
+        roster change puts someone on duty), most urgent and oldest first, least loaded each."""
+        if not await duty_now(session, unit, self.deployment, now):
+            return 0
+        rank = case({u.value: u.rank for u in Urgency}, value=Report.urgency, else_=len(Urgency))
+        waiting = (
+            await session.scalars(
+                select(Report)
+                .where(Report.unit_id == unit.id, Report.status == Status.NEW, Report.assignee_id.is_(None))
+                .order_by(rank, Report.created_at, Report.id)
+            )
+        ).all()
+        for report in waiting:
+            await self.assign(session, report, now, exclude=None, reason="shift_start")
+            await session.flush()  # the next one counts this one in the load
+        return len(waiting)
+
     async def handover(self, session: AsyncSession, job: Job, now: datetime) -> None:
-        """At a shift's end, its unacknowledged cases move to whoever is on duty now."""
+        """At a shift's end, its unacknowledged cases move to whoever is on duty now; at a shift's
+        start, the cases waiting unassigned are picked up."""
         for unit in (await session.scalars(select(Unit))).all():
+            await self.pick_up_waiting(session, unit, now)
             present = await duty_now(session, unit, self.deployment, now)
             waiting = (
                 await session.scalars(

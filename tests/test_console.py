@@ -19,7 +19,6 @@ from tests.console import (
     new_page,
     password,
     report_by_telegram,
-    screenshot,
     sign_in,
     start_server,
 )
@@ -75,7 +74,6 @@ async def test_an_officer_works_a_case_from_arrival_to_closing(browser: Browser,
     row = page.get_by_role("link", name=reference)
     await expect(row).to_be_visible(timeout=10_000)
     await expect(page.locator("#news")).to_be_visible()
-    await screenshot(page, "console-queue-desktop.png")
 
     await row.click()
     await expect(page.get_by_text("Isi laporan hanya dapat dibaca")).to_be_visible()
@@ -86,17 +84,20 @@ async def test_an_officer_works_a_case_from_arrival_to_closing(browser: Browser,
     await expect(story).to_have_text(STORY)
     assert "<script>alert" not in await story.inner_html(), "reporter HTML is escaped"
 
-    await page.get_by_label("Pilih balasan siap pakai…").select_option(index=1)
-    await expect(page.get_by_label("Balas pelapor")).to_have_value(
+    await page.get_by_role("button", name="Balas").click()
+    await page.get_by_text("Pilih balasan siap pakai…").click()
+    await page.locator(".canned-pick").first.click()
+    await expect(page.get_by_label("Pesan untuk pelapor")).to_have_value(
         re.compile("Terima kasih atas laporan Anda")
     )
-    await page.get_by_label("Balas pelapor").fill("Terima kasih. Kami akan berkunjung hari ini.")
+    await page.get_by_label("Pesan untuk pelapor").fill("Terima kasih. Kami akan berkunjung hari ini.")
     await page.get_by_role("button", name="Kirim balasan").click()
     await expect(page.get_by_role("status")).to_have_text("Balasan dikirim ke pelapor.")
     await server.api.wait_for(
         lambda: any("Kami akan berkunjung hari ini" in t for t in server.api.texts(reporter))
     )
 
+    await page.get_by_role("button", name="Catatan", exact=True).click()
     await page.get_by_label("Catatan internal (tidak terlihat pelapor)").fill(
         "Kunjungan rumah jam 14.00 bersama TKSK."
     )
@@ -104,21 +105,25 @@ async def test_an_officer_works_a_case_from_arrival_to_closing(browser: Browser,
     await expect(page.locator(".t-note .said")).to_have_text("Kunjungan rumah jam 14.00 bersama TKSK.")
 
     await page.get_by_role("button", name="Mulai menangani").click()
+    await expect(page.get_by_role("status")).to_have_text("Status diperbarui.")
     await page.get_by_label("Rujuk ke layanan").select_option("uptd-ppa")
     await page.get_by_role("button", name="Rujuk", exact=True).click()
     await expect(page.get_by_role("status")).to_have_text("Rujukan dicatat.")
     await expect(page.locator("h1")).to_contain_text("Dirujuk")
-    await screenshot(page, "console-case-desktop.png")
-    await page.set_viewport_size({"width": 390, "height": 844})
-    await screenshot(page, "console-case-phone.png")
-    await page.goto("/admin/queue?folder=mine")
-    await screenshot(page, "console-queue-phone.png")
-    await page.set_viewport_size({"width": 1280, "height": 900})
 
     await page.goto(f"/admin/cases/{reference}")
-    await page.get_by_label("Selesaikan kasus dengan hasil").select_option("kembali-keluarga")
     await page.get_by_role("button", name="Selesaikan").click()
+    closing = page.locator("#close-panel")
+    await expect(closing.get_by_label("Selesaikan kasus dengan hasil")).to_have_value("")
+    await closing.get_by_label("Selesaikan kasus dengan hasil").select_option("kembali-keluarga")
+    await closing.get_by_role("button", name="Selesaikan").click()
+    await expect(page.get_by_role("heading", name=re.compile("walau masih ada yang terbuka"))).to_be_visible()
+    await expect(page.get_by_role("listitem")).to_have_text(
+        ["rujukan ke UPTD Perlindungan Perempuan dan Anak Kota Pekalongan belum selesai"]
+    )
+    await page.get_by_role("button", name="Ya, selesaikan").click()
     await expect(page.locator("h1")).to_contain_text("Selesai")
+    await expect(page.locator(".outcome")).to_contain_text("Anak aman bersama keluarga")
     status, outcome = server.query("SELECT status, outcome FROM reports WHERE reference = ?", reference)[0]
     assert (status, outcome) == ("selesai", "kembali-keluarga")
     addresses = server.query(
@@ -150,7 +155,7 @@ async def test_an_urgent_report_raises_a_visible_alert(browser: Browser, server:
 
 async def test_admins_must_use_two_factor(browser: Browser, server: Harness) -> None:
     page = await new_page(browser, server)
-    await sign_in(page, "admin1", password(server, "admin1"))
+    await sign_in(page, "admin1", password(server, "admin1"), second_step=False)
     await expect(page.get_by_role("heading", name="Verifikasi dua langkah")).to_be_visible()
     secret = await page.locator("#totp-secret").inner_text()
     await page.get_by_label("Kode 6 angka").fill("000000")
@@ -160,11 +165,11 @@ async def test_admins_must_use_two_factor(browser: Browser, server: Harness) -> 
     await page.get_by_role("button", name="Lanjut").click()
     await expect(page.get_by_role("heading", name="Pengguna unit")).to_be_visible()
     await page.get_by_role("button", name="Keluar").click()
-    await sign_in(page, "admin1", password(server, "admin1"))
+    await sign_in(page, "admin1", password(server, "admin1"), second_step=False)
     await expect(page.get_by_text("Tulis kode dari aplikasi autentikator Anda.")).to_be_visible()
     response = await page.goto("/admin/users")
     assert response is not None and page.url.endswith("/admin/login"), "no way around the second factor"
-    await sign_in(page, "admin1", password(server, "admin1"))
+    await sign_in(page, "admin1", password(server, "admin1"), second_step=False)
     # A code is accepted once: the next sign-in uses the next 30-second step's code (within the
     # one step of clock drift the server allows) instead of waiting for it.
     await page.get_by_label("Kode 6 angka").fill(pyotp.TOTP(secret).at(time.time() + 30))
@@ -252,17 +257,16 @@ async def test_statistics_roster_and_export_for_a_supervisor(browser: Browser, s
     await expect(page.get_by_role("heading", name=re.compile("Statistik"))).to_be_visible()
     await expect(page.get_by_role("heading", name="Kategori")).to_be_visible()
     await expect(page.locator("svg").first).to_be_visible()
-    await screenshot(page, "console-statistics.png")
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Unduh CSV").click()
     download = await download_info.value
     exported = read_text(Path(await download.path()))
-    assert exported.startswith("dimension,value,")
+    assert exported.startswith("Kelompok;Uraian;")
     assert "dikunci di kamar" not in exported and "PKSAI-2026" not in exported
     await page.get_by_role("link", name="Jadwal piket").first.click()
     await page.get_by_label("Jenis").select_option("leave")
-    await page.get_by_label("Petugas").select_option(label="Dewi Lestari")
-    await page.get_by_label("Tanggal").fill("2026-12-25")
-    await page.get_by_role("button", name="Simpan").click()
+    await page.get_by_label("Petugas (kosongkan untuk libur unit)").select_option(label="Dewi Lestari")
+    await page.get_by_label("Tanggal", exact=True).fill("2026-12-25")
+    await page.get_by_role("button", name="Simpan perubahan").click()
     await expect(page.get_by_role("status")).to_have_text("Jadwal disimpan.")
     await expect(page.get_by_text("2026-12-25")).to_be_visible()

@@ -1,7 +1,8 @@
 """Turning on Web Push in the console (Chromium), and an alert reaching the device.
 
-Debian's Chromium has no connection to a browser vendor's push service, so its own
-``pushManager.subscribe`` cannot succeed here; the page's ``PushManager.subscribe`` is replaced
+Debian's headless Chromium cannot subscribe here: its own ``pushManager.subscribe`` fails with
+"AbortError: Registration failed - permission denied" even with the permission granted, and it has
+no browser vendor's push service to reach. So the page's ``PushManager.subscribe`` is replaced
 (Playwright init script) by one that returns a subscription of the local push-service stand-in,
 with keys the test holds. Everything else is real: the service worker is registered, the page asks
 for the server's VAPID key, stores the subscription, and the running server pushes an encrypted,

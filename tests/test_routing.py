@@ -16,7 +16,7 @@ from bot.runtime import Inbound
 from bot.scheduler import Scheduler
 from flows import inbound as ev
 from flows.roster import DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
-from storage.models import CaseEvent, Job, Officer, Report
+from storage.models import CaseEvent, Job, Officer, Report, Unit
 from storage.officers import add_officer
 from storage.roster import add_change, add_shifts
 from tests.chat import STANDARD_PATH
@@ -120,6 +120,11 @@ async def events(hotline: Hotline, kind: str) -> list[tuple[int, dict]]:
         return [(e.report_id, e.detail or {}) for e in rows]
 
 
+async def everyone(hotline: Hotline) -> list[Officer]:
+    async with hotline.sessions() as session:
+        return list((await session.scalars(select(Officer))).all())
+
+
 async def drain(scheduler: Scheduler) -> None:
     busy = True
     while busy:
@@ -173,7 +178,9 @@ async def test_shift_end_hands_unacknowledged_cases_over(hotline: Hotline, morni
     await drain(scheduler)
     assert (await assignees(hotline))[report.reference] == people["citra"].id
     handovers = [d for _, d in await events(hotline, "assigned") if d.get("by") == "handover"]
-    assert handovers == [{"from": people["ani"].id, "to": people["citra"].id, "by": "handover"}]
+    assert handovers == [
+        {"from": people["ani"].id, "to": people["citra"].id, "by": "handover", "told": [people["citra"].id]}
+    ]
 
 
 async def test_the_whole_escalation_chain(hotline: Hotline, morning: FakeClock) -> None:
@@ -188,14 +195,15 @@ async def test_the_whole_escalation_chain(hotline: Hotline, morning: FakeClock) 
     assert await events(hotline, "escalated") == []
     morning.advance(minutes=2)
     await drain(scheduler)
-    assert [d for _, d in await events(hotline, "escalated")] == [{"level": 1, "to": "supervisor"}]
+    assert [(d["level"], d["to"]) for _, d in await events(hotline, "escalated")] == [(1, "supervisor")]
     morning.advance(minutes=16)
     await drain(scheduler)
     await drain(scheduler)
+    people = {o.username: o.id for o in await everyone(hotline)}
     assert [d for _, d in await events(hotline, "escalated")] == [
-        {"level": 1, "to": "supervisor"},
-        {"level": 2, "to": "admin"},
-    ]
+        {"level": 1, "to": "supervisor", "told": [people["sup"]]},
+        {"level": 2, "to": "admin", "told": [people["adm"]]},
+    ], "each escalation names who was told"
     kinds = [(who, kind) for _, who, kind in spy.told]
     assert kinds[-2:] == [(("sup",), "escalated1"), (("adm",), "escalated2")]
     morning.advance(hours=2)
@@ -308,3 +316,39 @@ async def test_closed_reports_lose_their_content_after_retention(
         assert (row.category, row.region_code, row.age_band) == ("fisik", "33.75.02", "6-12"), (
             "statistics remain"
         )
+
+
+async def test_a_waiting_case_goes_to_the_officer_whose_shift_starts(
+    hotline: Hotline, morning: FakeClock
+) -> None:
+    people = await staff(hotline, morning)
+    morning.now = at(WIB, "2026-11-24 05:00").astimezone(UTC)  # nobody on duty 23:00–07:00
+    urgent = await file(hotline, "night-danger", danger="yes")
+    normal = await file(hotline, "night-normal")
+    assert (urgent.assignee_id, normal.assignee_id) == (None, None)
+    scheduler = Scheduler(hotline.sessions, hotline.clock, hotline.router, hotline.deployment)
+    await scheduler.ensure_recurring()
+    await drain(scheduler)
+    assert set((await assignees(hotline)).values()) == {None}, "still nobody on duty"
+    morning.now = at(WIB, "2026-11-24 07:00").astimezone(UTC)  # ani and bayu start
+    await drain(scheduler)
+    now_with = await assignees(hotline)
+    assert now_with[urgent.reference] == people["ani"].id, "the urgent one first, to the least loaded"
+    assert now_with[normal.reference] == people["bayu"].id
+    starts = [d for _, d in await events(hotline, "assigned") if d.get("by") == "shift_start"]
+    assert len(starts) == 2
+
+
+async def test_a_roster_change_that_puts_someone_on_duty_picks_up_waiting_cases(
+    hotline: Hotline, morning: FakeClock
+) -> None:
+    people = await staff(hotline, morning)
+    morning.now = at(WIB, "2026-11-24 03:00").astimezone(UTC)
+    report = await file(hotline, "at-night")
+    assert report.assignee_id is None
+    async with hotline.sessions() as session, session.begin():
+        await add_change(session, people["ani"].unit_id, people["citra"], "2026-11-24", "extra", (0, 6 * 60))
+        unit = await session.get(Unit, people["ani"].unit_id)
+        assert unit is not None
+        assert await hotline.router.pick_up_waiting(session, unit, morning()) == 1
+    assert (await assignees(hotline))[report.reference] == people["citra"].id

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from admin import stats
+from admin import stats, stats_export
 from bot.hotline import Hotline
 from flows.report import ReportDraft
 from storage.reports import ReportStore
@@ -77,6 +77,10 @@ async def quarter_summary(hotline: Hotline) -> stats.Summary:
         )
 
 
+def words(hotline: Hotline, locale: str = "id"):  # type: ignore[no-untyped-def]
+    return lambda key: hotline.catalogues.text(locale, key)
+
+
 async def test_the_quarter_counts_each_report_in_its_local_month(hotline: Hotline) -> None:
     await seed(hotline)
     summary = await quarter_summary(hotline)
@@ -87,22 +91,68 @@ async def test_the_quarter_counts_each_report_in_its_local_month(hotline: Hotlin
     assert ("category", "napza") not in rows
     assert rows[("region", "33.75.03")] == (0, 1, 1)
     assert summary.median_ack_hours == 2.0
-    assert summary.overdue == 6, "2 not acknowledged in 24 h, 4 fisik not closed in 14 days"
+    assert (summary.overdue_ack, summary.overdue_close) == (2, 4), (
+        "2 not acknowledged in 24 h, 4 fisik not closed in 14 days"
+    )
 
 
-async def test_the_export_suppresses_small_cells_and_carries_no_text(hotline: Hotline) -> None:
+async def test_every_code_has_an_indonesian_label(hotline: Hotline) -> None:
     await seed(hotline)
     summary = await quarter_summary(hotline)
-    lines = list(csv.reader(io.StringIO(stats.to_csv(summary).decode("utf-8-sig"))))
-    assert lines[0] == ["dimension", "value", "2026-10", "2026-11", "2026-12", "2026-Q4"]
+    labels = {(r.dimension, r.value): r.label for r in summary.rows}
+    assert labels[("status", "baru")] == "Baru"
+    assert labels[("status", "diterima")] == "Diterima"
+    assert labels[("age_band", "6-12")] == "Anak (6–12 tahun)"
+    assert labels[("sex", "female")] == "Perempuan"
+    assert labels[("reporter_role", "neighbour")] == "Tetangga / warga"
+    assert labels[("simfoni", "-")] == "Belum diisi"
+    assert all(r.label != r.value or r.dimension == "region" for r in summary.rows if r.value != "-")
+
+
+async def test_the_csv_opens_in_indonesian_excel(hotline: Hotline) -> None:
+    await seed(hotline)
+    summary = await quarter_summary(hotline)
+    raw = stats_export.to_csv(summary, words(hotline))
+    assert raw.startswith("\ufeff".encode()), "a UTF-8 BOM, or Excel guesses the wrong encoding"
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == ["Kelompok", "Uraian", "Okt 2026", "Nov 2026", "Des 2026", "Triwulan IV 2026"]
     by_label = {(line[0], line[1]): line[2:] for line in lines[1:]}
-    assert by_label[("category", "Kekerasan fisik")] == ["3", "<3", "0", "4"]
-    assert by_label[("category", "Putus sekolah")] == ["0", "<3", "<3", "<3"]
-    assert by_label[("region", "Pekalongan Barat")] == ["<3", "0", "0", "<3"]
-    workbook = load_workbook(io.BytesIO(stats.to_xlsx(summary)))
-    sheet = workbook["2026-Q4"]
-    cells = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert cells == lines
-    everything = repr(cells)
+    assert by_label[("Kategori", "Kekerasan fisik")] == ["3", "<3", "0", "4"]
+    assert by_label[("Kategori", "Putus sekolah")] == ["0", "<3", "<3", "<3"]
+    assert by_label[("Kecamatan", "Pekalongan Barat")] == ["<3", "0", "0", "<3"]
+    commas = stats_export.to_csv(summary, words(hotline), ",").decode("utf-8-sig")
+    assert commas.splitlines()[0] == "Kelompok,Uraian,Okt 2026,Nov 2026,Des 2026,Triwulan IV 2026"
+
+
+async def test_the_workbook_has_numbers_widths_and_a_summary_sheet(hotline: Hotline) -> None:
+    await seed(hotline)
+    summary = await quarter_summary(hotline)
+    book = load_workbook(io.BytesIO(stats_export.to_xlsx(summary, words(hotline))))
+    assert book.sheetnames == ["Rincian", "Ringkasan"]
+    counts = book["Rincian"]
+    cells = [[c.value for c in row] for row in counts.iter_rows()]
+    assert cells[0] == ["Kelompok", "Uraian", "Okt 2026", "Nov 2026", "Des 2026", "Triwulan IV 2026"]
+    fisik = next(line for line in cells if line[:2] == ["Kategori", "Kekerasan fisik"])
+    assert fisik[2:] == [3, "<3", 0, 4]
+    assert isinstance(fisik[2], int) and isinstance(fisik[5], int), "numbers are numbers"
+    assert counts["A1"].font.bold
+    assert counts.column_dimensions["B"].width >= len("Kekerasan fisik")
+    totals = {row[0].value: row[1].value for row in book["Ringkasan"].iter_rows(min_row=2)}
+    assert totals["Laporan"] == 6
+    assert totals["Median waktu sampai diterima (jam)"] == 2.0
+    assert totals["Belum diterima lewat tenggat"] == 2
+    assert totals["Belum selesai lewat tenggat"] == 4
+    assert totals["Tindak lanjut rujukan terlambat"] == 0
+    everything = repr(cells) + repr(totals)
     for forbidden in (SECRET_STORY, "PKSAI-2026", "6281234567890", "telegram"):
         assert forbidden not in everything
+
+
+async def test_english_headers_for_an_english_speaking_officer(hotline: Hotline) -> None:
+    await seed(hotline)
+    summary = await quarter_summary(hotline)
+    english = [
+        line.split(";")
+        for line in stats_export.to_csv(summary, words(hotline, "en")).decode("utf-8-sig").splitlines()
+    ]
+    assert english[0][:2] == ["Grouping", "Item"] and english[0][-1] == "Quarter IV 2026"

@@ -12,8 +12,8 @@ from playwright.async_api import Browser, Page, Route, expect
 
 from bot.webchat import ADDRESS_STARTS
 from tests.botapi import FakeBotAPI
+from tests.console import screenshot
 from tests.telegram_harness import Harness
-from tests.test_console import screenshot
 
 pytestmark = pytest.mark.slow
 NEUTRAL = "https://www.google.co.id/search?q=resep+masakan"

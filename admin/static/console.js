@@ -1,60 +1,50 @@
-// The queue refreshes itself every 15 seconds; a new urgent case shows a banner and beeps.
+// Shared by every console page: confirmations, ready replies, and keyboard shortcuts on a desk.
 (function () {
   "use strict";
-  var rows = document.getElementById("rows");
-  var canned = document.getElementById("canned");
-  if (canned) {
-    canned.addEventListener("change", function () {
-      var target = document.getElementById(canned.dataset.target);
-      if (target && canned.value) { target.value = canned.value; target.focus(); }
-    });
+  document.documentElement.classList.add("js");
+
+  // Forms (or their buttons) with data-confirm ask first; without script they submit directly.
+  document.addEventListener("submit", function (event) {
+    var form = event.target, button = event.submitter;
+    var question = (button && button.dataset.confirm) || form.dataset.confirm;
+    if (question && !window.confirm(question)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  // A ready reply, shown in full, goes into the reply box.
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest && event.target.closest(".canned-pick");
+    if (!pick) { return; }
+    var target = document.getElementById(pick.dataset.target);
+    if (target) { target.value = pick.dataset.text; target.focus(); }
+  });
+
+  // Keyboard shortcuts (like a help-desk inbox): only with a real keyboard, never while typing.
+  var overlay = document.getElementById("shortcuts");
+  if (!overlay || !window.matchMedia("(pointer: fine)").matches) { return; }
+  var closer = document.getElementById("shortcuts-close"), opener = null;
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
-  if (!rows) { return; }
-  var audio = null;
-  var sound = document.getElementById("sound");
-  if (sound) {
-    sound.addEventListener("click", function () {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      beep();
-    });
-  }
-  function beep() {
-    if (!audio) { return; }
-    var osc = audio.createOscillator(), gain = audio.createGain();
-    osc.frequency.value = 880; gain.gain.value = 0.2;
-    osc.connect(gain); gain.connect(audio.destination);
-    osc.start(); osc.stop(audio.currentTime + 0.6);
-  }
-  var newest = null, knownUrgent = null;
-  function poll() {
-    fetch(rows.dataset.poll, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (!data || !data.signed_in) { return; }
-        var urgent = data.urgent.join(",");
-        var fresh = newest !== null && data.newest > newest;
-        if (data.urgent.length) {
-          document.getElementById("alert").hidden = false;
-          if (knownUrgent !== null && urgent !== knownUrgent) { beep(); }
-        }
-        if (fresh) {
-          document.getElementById("news").hidden = false;
-          return fetch(rows.dataset.fragment, { credentials: "same-origin", cache: "no-store" })
-            .then(function (r) { return r.text(); })
-            .then(function (html) { rows.innerHTML = html; });
-        }
-      })
-      .finally(function () {
-        window.setTimeout(poll, Number(rows.dataset.interval || 15000));
-      });
-  }
-  fetch(rows.dataset.poll, { credentials: "same-origin", cache: "no-store" })
-    .then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (data) {
-      if (data && data.signed_in) {
-        newest = data.newest; knownUrgent = data.urgent.join(",");
-        if (data.urgent.length) { document.getElementById("alert").hidden = false; }
-      }
-    })
-    .finally(function () { window.setTimeout(poll, Number(rows.dataset.interval || 15000)); });
+  function showHelp() { opener = document.activeElement; overlay.hidden = false; closer.focus(); }
+  function hideHelp() { overlay.hidden = true; if (opener && opener.focus) { opener.focus(); } }
+  closer.addEventListener("click", hideHelp);
+  overlay.addEventListener("click", function (event) { if (event.target === overlay) { hideHelp(); } });
+  function go(id) { var link = document.getElementById(id); if (link) { window.location.href = link.href; } }
+  function press(id) { var element = document.getElementById(id); if (element) { element.click(); } }
+  window.hotlineKeys = {
+    j: function () { return window.hotlineMove ? window.hotlineMove(1) : go("next-case"); },
+    k: function () { return window.hotlineMove ? window.hotlineMove(-1) : go("prev-case"); },
+    t: function () { press("act-take"); },
+    r: function () { press("act-reply"); },
+    n: function () { press("act-note"); },
+    c: function () { press("act-close"); },
+    g: function () { window.location.href = "/admin/queue"; }
+  };
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !overlay.hidden) { event.preventDefault(); hideHelp(); return; }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (event.key === "?") { event.preventDefault(); if (overlay.hidden) { showHelp(); } else { hideHelp(); } return; }
+    var action = window.hotlineKeys[event.key];
+    if (action && overlay.hidden) { event.preventDefault(); action(); }
+  });
 })();
