@@ -43,7 +43,7 @@ def create_app(hotline: Hotline, pages: Sequence[BaseRoute] = ()) -> Starlette:
 
     async def healthz(request: Request) -> Response:
         try:
-            async with hotline.engine.connect() as connection:
+            async with hotline.read_engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception as exc:
             log.error("health check: database unreachable (%s)", type(exc).__name__)

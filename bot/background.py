@@ -26,7 +26,7 @@ from storage import attempts
 
 if TYPE_CHECKING:
     from bot.telegram.service import TelegramService
-    from bot.whatsapp.channel import WhatsAppChannel
+    from bot.whatsapp.service import WhatsAppService
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class Background:
     def __init__(self, hotline: Hotline):
         self.hotline = hotline
         self.telegram: TelegramService | None = None
-        self.whatsapp: WhatsAppChannel | None = None
+        self.whatsapp: WhatsAppService | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._channels: list[Channel] = []
 
@@ -82,7 +82,7 @@ class Background:
             self.telegram = TelegramService(hotline)
             self._channels.append(self.telegram)
         if settings.whatsapp_token is not None and settings.whatsapp_app_secret is not None:
-            from bot.whatsapp.channel import WhatsAppChannel
+            from bot.whatsapp.service import WhatsAppService
 
             self.whatsapp = WhatsAppChannel(hotline)
             self._channels.append(self.whatsapp)

@@ -20,7 +20,7 @@ from flows.complaint import ComplaintFlow
 from flows.deployment import Deployment
 from flows.i18n import Catalogues
 from storage.crypto import Keyring
-from storage.database import create_engine, session_factory
+from storage.database import create_engine, create_read_engine, session_factory
 from storage.migrate import upgrade
 from storage.units import sync_units
 
@@ -40,6 +40,9 @@ class Hotline:
     clock: Clock
     keyring: Keyring
     deployment: Deployment
+    read_engine: AsyncEngine
+    reads: async_sessionmaker[AsyncSession]
+    """Sessions for read-only work: they never wait for SQLite's writer (see storage/database.py)."""
     officer_desk: OfficerDesk | None = None
     """Officers on Telegram (announcements, the Terima button), when a bot token is set."""
 
@@ -61,9 +64,23 @@ class Hotline:
             desk = OfficerDesk(settings, catalogues)
             announcers.append(desk)
         router = Router(deployment, keyring, announcers, message_alerts=[push])
-        runtime = Runtime(sessions, flow, keyring, clock, notifiers=[router])
+        read_engine = create_read_engine(settings.database_url, engine)
+        reads = session_factory(read_engine)
+        runtime = Runtime(sessions, flow, keyring, clock, notifiers=[router], reads=reads)
         return cls(
-            settings, engine, sessions, catalogues, flow, runtime, router, clock, keyring, deployment, desk
+            settings,
+            engine,
+            sessions,
+            catalogues,
+            flow,
+            runtime,
+            router,
+            clock,
+            keyring,
+            deployment,
+            read_engine,
+            reads,
+            desk,
         )
 
     async def start(self) -> None:
@@ -72,4 +89,6 @@ class Hotline:
             await sync_units(session, self.deployment)
 
     async def close(self) -> None:
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
         await self.engine.dispose()

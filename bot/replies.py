@@ -3,24 +3,31 @@ where the reporter left a messenger address, queued in the outbox for their chat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.telegram import CHANNEL as TELEGRAM
-from bot.telegram.render import send_message_calls
+from bot.telegram import render as telegram_render
 from bot.whatsapp import CHANNEL as WHATSAPP
-from bot.whatsapp.render import payloads
+from bot.whatsapp import render as whatsapp_render
 from flows.access import may_handle
 from flows.i18n import N_, Catalogues
 from flows.outbound import Reply
-from flows.vocabulary import OutboxPurpose
 from storage import audit
 from storage.crypto import Keyring
 from storage.models import DeliveryAddress, Officer, Report
 from storage.outbox import Outbox, Outgoing
 from storage.reports import ReportStore
+
+Render = Callable[[Catalogues, str, str, Reply, str, int], list[Outgoing]]
+RENDERERS: dict[str, Render] = {
+    TELEGRAM: telegram_render.officer_reply,
+    WHATSAPP: whatsapp_render.officer_reply,
+}
+"""Each channel words an officer's reply its own way (buttons, limits, WhatsApp's window)."""
 
 
 class ReplyRefused(PermissionError):
@@ -52,36 +59,11 @@ async def reply_to_reporter(
     heading = catalogues.text(report.locale, N_("reply.from_officer"), reference=report.reference)
     reply = Reply(f"{heading}\n\n{text}")
     for address in (await session.scalars(statement)).all():
-        where = await reports.address(report, address.channel) or ""
-        if address.channel == TELEGRAM:
-            for params in send_message_calls(where, [reply]):
-                await outbox.put(
-                    Outgoing(
-                        TELEGRAM,
-                        address.conversation_key,
-                        "sendMessage",
-                        params,
-                        report.id,
-                        OutboxPurpose.OFFICER_REPLY,
-                    ),
-                    now,
-                )
-        elif address.channel == WHATSAPP:
-            phone_id, _, to = where.partition(":")
-            choose = catalogues.text(report.locale, N_("whatsapp.choose"))
-            button = catalogues.text(report.locale, N_("whatsapp.list_button"))
-            for payload in payloads(to, reply, choose=choose, list_button=button):
-                params = {"phone_number_id": phone_id, "payload": payload}
-                message = Outgoing(
-                    WHATSAPP,
-                    address.conversation_key,
-                    "messages",
-                    params,
-                    report.id,
-                    OutboxPurpose.OFFICER_REPLY,
-                )
-                await outbox.put(message, now)
-        else:
+        render = RENDERERS.get(address.channel)
+        if render is None:
             continue
+        where = await reports.address(report, address.channel) or ""
+        for message in render(catalogues, address.conversation_key, where, reply, report.locale, report.id):
+            await outbox.put(message, now)
         queued += 1
     return queued

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.receipts import Receipts
 from flows import inbound as ev
 from flows.complaint import ComplaintFlow
 from flows.conversation import Conversation
@@ -103,21 +104,31 @@ class Runtime:
         keyring: Keyring,
         clock: Clock = utc_now,
         notifiers: list[Notifier] | None = None,
+        reads: async_sessionmaker[AsyncSession] | None = None,
     ):
         self.sessions = sessions
+        self.reads = reads or sessions
+        self.receipts = Receipts(keyring)
         self.flow = flow
         self.keyring = keyring
         self.clock = clock
         self.notifiers: list[Notifier] = list(notifiers or [])
         self._unit_ids: dict[str, int] | None = None
 
+    async def prepare(self, event: ev.Event) -> None:
+        """Slow, lock-free work for ``event``, done before its transaction opens (receipt hashes)."""
+        await self.receipts.prepare(event)
+
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Handle one event in its own transaction (the terminal, tests)."""
+        await self.prepare(inbound.event)
         async with self.sessions() as session, session.begin():
             return (await self.process(session, inbound)).replies
 
     async def process(self, session: AsyncSession, inbound: Inbound) -> Handled:
-        """Handle one event inside the caller's transaction (a channel adds its outbox rows)."""
+        """Handle one event inside the caller's transaction (a channel adds its outbox rows);
+        the caller awaits ``prepare(event)`` first, outside the transaction."""
+        self.receipts.warm()
         return await self._step(
             session, inbound, lambda conv, now: self.flow.handle(conv, inbound.event, now), written=True
         )
@@ -137,7 +148,7 @@ class Runtime:
     async def expire_idle(self) -> int:
         """Give up drafts idle past the limit; urgent ones are filed with what they have."""
         now = self.clock()
-        async with self.sessions() as session:
+        async with self.reads() as session:
             store = ConversationStore(session, self.keyring)
             ids = await store.idle_ids(now - self.flow.idle_limit)
         expired = 0
@@ -257,7 +268,7 @@ class Runtime:
             await ctx.reports.add_event(report, "abandoned", ctx.now)
             log.warning("urgent draft for %s abandoned; filed with what was given", report.reference)
             return None
-        code = await ctx.reports.issue_receipt(report, ctx.now)
+        code = await ctx.reports.issue_receipt(report, ctx.now, self.receipts.take())
         await ctx.reports.add_event(report, "submitted", ctx.now)
         await audit.record(
             ctx.session, action="submitted", actor="reporter", now=ctx.now, report_id=report.id
@@ -277,7 +288,7 @@ class Runtime:
 
     async def _check_receipt(self, ctx: _Context, effect: CheckReceipt) -> ev.Event:
         if effect.code is not None:
-            report = await ctx.reports.by_receipt(effect.code)
+            report = await ctx.reports.by_receipt(effect.code, self.receipts.typed(effect.code))
         else:
             report = await ctx.reports.by_reference(effect.reference or "")
         if report is None:

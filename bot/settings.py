@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_timeout: float = Field(default=15.0, gt=0)
     """Seconds before a Bot API call counts as failed (and is retried)."""
+    telegram_rate: float = Field(default=30.0, ge=0)
+    """Messages a second the bot sends at most (Telegram allows about 30); 0: unpaced."""
+    telegram_chat_rate: float = Field(default=1.0, ge=0)
+    """Messages a second into one chat (Telegram allows about one); 0: unpaced."""
+    telegram_chat_burst: int = Field(default=3, ge=1)
+    """How many messages one chat may get at once before the per-chat rate applies."""
+    whatsapp_rate: float = Field(default=80.0, ge=0)
+    """Messages a second per business number (the Cloud API's default throughput); 0: unpaced."""
+    inbox_workers: int = Field(default=8, ge=1, le=256)
+    """Conversations handled at the same time in one process (each still strictly in order)."""
     outbox_backoff_base: float = Field(default=2.0, gt=0)
     """Seconds of the first retry delay; it doubles per attempt (with jitter), up to 30 minutes."""
     max_attachment_mb: float = Field(default=20.0, gt=0, le=50)

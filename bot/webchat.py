@@ -180,6 +180,7 @@ class WebChat:
             text = str(body.get("text", ""))[:TEXT_LIMIT]
             lookup = bool(receipt_digits(text)) and parse_phone(text, "ID") is None
             event = ev.Text(text)
+        await self.hotline.runtime.prepare(event)
         async with self.hotline.sessions() as session, session.begin():
             refusal = await self._within(session, client, _ip(request), lookup)
             if refusal is None:

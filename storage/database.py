@@ -1,8 +1,12 @@
 """Engines and sessions for SQLite (default, WAL) and PostgreSQL (asyncpg).
 
-SQLite needs three things to be safe with several writers (DESIGN.md, "Known traps"): WAL, a busy
-timeout, and ``BEGIN IMMEDIATE`` so a transaction takes the write lock up front instead of failing
-half-way with "database is locked". The driver's own BEGIN handling is switched off for that.
+SQLite allows one writer at a time. Rather than letting every session take ``BEGIN IMMEDIATE`` and
+sleep in SQLite's busy handler until the lock frees (latency in steps of up to 100 ms), a process
+writes through a single connection: sessions wait for it in the pool's own asyncio queue, in
+order, without polling. ``BEGIN IMMEDIATE`` and a busy timeout stay, for the rare second process
+(a CLI command beside ``serve``). Read-only work — health checks, idle sweeps, the sender's
+look-ups, the inbox scan — goes through a second engine of ``query_only`` connections in deferred
+transactions (WAL snapshots), so it never waits for the writer. On PostgreSQL both are one engine.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+WRITER_WAIT_SECONDS = 120
+"""How long a session may queue for SQLite's write connection before the wait counts as a fault."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -24,9 +30,24 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """The engine for writing (and for anything not known to be read-only)."""
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
         return create_async_engine(url, **kwargs)
+    kwargs.update(pool_size=1, max_overflow=0, pool_timeout=WRITER_WAIT_SECONDS)
+    return _sqlite(url, begin="BEGIN IMMEDIATE", **kwargs)
+
+
+def create_read_engine(url: str, writer: AsyncEngine) -> AsyncEngine:
+    """Connections that can only read; on PostgreSQL the writer's engine serves reads too."""
+    if not is_sqlite(url):
+        return writer
+    return _sqlite(url, begin="BEGIN", query_only=True, pool_size=4, max_overflow=4)
+
+
+def _sqlite(url: str, *, begin: str, query_only: bool = False, **kwargs: Any) -> AsyncEngine:
     database = make_url(url).database
     if database in (None, "", ":memory:"):
         raise ValueError("use a SQLite file: an in-memory database is one shared connection")
@@ -42,11 +63,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if query_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
     return engine
 

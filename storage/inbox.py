@@ -1,22 +1,25 @@
 """The inbox: messenger updates recorded before the webhook answers, processed in order.
 
-Claiming picks the oldest pending update of a conversation that has no older pending update, so
-one reporter's messages are handled one at a time and in order, also across worker processes
-(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's single writer serialises anyway).
+An update may be processed only when its conversation has no older pending update, so one
+reporter's messages are handled one at a time and in order, also across worker processes: the
+claim locks the row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer) in the same
+transaction that handles it and marks it done.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, exists, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.crypto import Keyring
 from storage.models import InboxUpdate
-from storage.queueing import next_in_line
-from storage.upsert import insert_ignore
 
 MAX_ATTEMPTS = 5
 KEEP_DEDUPE_KEYS = timedelta(days=8)
@@ -24,6 +27,22 @@ KEEP_DEDUPE_KEYS = timedelta(days=8)
 
 def _context(channel: str, update_id: str) -> str:
     return f"inbox:{channel}:{update_id}"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    channel: str
+    update_id: str
+    conversation_key: str
+    payload: Any
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A pending update as the dispatcher sees it: which conversation, in which order."""
+
+    id: int
+    conversation_key: str
 
 
 class Inbox:
@@ -35,23 +54,69 @@ class Inbox:
         self, channel: str, update_id: str, conversation_key: str, payload: Any, now: datetime
     ) -> bool:
         """Store an update once; False if it was already there (a redelivery)."""
-        values = {
-            "channel": channel,
-            "update_id": update_id,
-            "conversation_key": conversation_key,
-            "sealed": self.keyring.seal_json(payload, _context(channel, update_id)),
-            "received_at": now,
-            "attempts": 0,
-        }
-        return await insert_ignore(self.session, InboxUpdate, values, ["channel", "update_id"])
+        recorded = await self.record_many([Arrival(channel, update_id, conversation_key, payload)], now)
+        return recorded[0] is not None
 
-    async def claim(self, channel: str) -> InboxUpdate | None:
-        """The next update that may be processed now, locked for this transaction."""
-        statement = next_in_line(
-            InboxUpdate,
-            ("channel", "conversation_key"),
-            lambda row: row.processed_at.is_(None),
-            InboxUpdate.channel == channel,
+    async def record_many(self, arrivals: Sequence[Arrival], now: datetime) -> list[Waiting | None]:
+        """Store many updates in one statement; per arrival, its row (None: a redelivery)."""
+        values: list[dict[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+        for a in arrivals:
+            if (a.channel, a.update_id) in seen:
+                continue
+            seen.add((a.channel, a.update_id))
+            values.append(
+                {
+                    "channel": a.channel,
+                    "update_id": a.update_id,
+                    "conversation_key": a.conversation_key,
+                    "sealed": self.keyring.seal_json(a.payload, _context(a.channel, a.update_id)),
+                    "received_at": now,
+                    "attempts": 0,
+                }
+            )
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(InboxUpdate)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+            .returning(InboxUpdate.id, InboxUpdate.channel, InboxUpdate.update_id)
+        )
+        inserted = {(c, u): i for i, c, u in (await self.session.execute(statement)).all()}
+        result: list[Waiting | None] = []
+        for arrival in arrivals:
+            row_id = inserted.pop((arrival.channel, arrival.update_id), None)
+            result.append(None if row_id is None else Waiting(row_id, arrival.conversation_key))
+        return result
+
+    async def waiting(self, channel: str, limit: int = 500) -> list[Waiting]:
+        """Pending updates, oldest first (a read: the claim decides)."""
+        statement = (
+            select(InboxUpdate.id, InboxUpdate.conversation_key)
+            .where(InboxUpdate.channel == channel, InboxUpdate.processed_at.is_(None))
+            .order_by(InboxUpdate.id)
+            .limit(limit)
+        )
+        return [Waiting(i, k) for i, k in (await self.session.execute(statement)).all()]
+
+    async def claim(self, channel: str, inbox_id: int) -> InboxUpdate | None:
+        """This update, locked for this transaction, if it is pending and first of its conversation."""
+        older: Any = aliased(InboxUpdate)
+        earlier = exists().where(
+            older.channel == InboxUpdate.channel,
+            older.conversation_key == InboxUpdate.conversation_key,
+            older.processed_at.is_(None),
+            older.id < InboxUpdate.id,
+        )
+        statement = (
+            select(InboxUpdate)
+            .where(
+                and_(InboxUpdate.id == inbox_id, InboxUpdate.channel == channel),
+                InboxUpdate.processed_at.is_(None),
+                ~earlier,
+            )
+            .with_for_update(skip_locked=True, of=InboxUpdate)
         )
         return await self.session.scalar(statement)
 
@@ -64,16 +129,18 @@ class Inbox:
         update.sealed = None
         update.last_error = error
 
-    async def failed(self, inbox_id: int, error: str, now: datetime) -> None:
+    async def failed(self, inbox_id: int, error: str, now: datetime) -> bool:
         """Count a failed attempt (in its own transaction); give up after ``MAX_ATTEMPTS``, so one
-        poisonous update cannot block its conversation for ever."""
+        poisonous update cannot block its conversation for ever. True: it may be tried again."""
         row = await self.session.get(InboxUpdate, inbox_id)
         if row is None or row.processed_at is not None:
-            return
+            return False
         row.attempts += 1
         row.last_error = error[:200]
         if row.attempts >= MAX_ATTEMPTS:
             self.done(row, now, error=row.last_error)
+            return False
+        return True
 
     async def purge(self, now: datetime) -> int:
         statement = delete(InboxUpdate).where(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     UniqueConstraint,
 )
@@ -245,6 +246,7 @@ class InboxUpdate(Base):
     __table_args__ = (
         UniqueConstraint("channel", "update_id"),
         Index("ix_inbox_updates_pending", "processed_at", "conversation_key"),
+        Index("ix_inbox_updates_channel_pending", "channel", "processed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -266,7 +268,10 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "sent_at", "dead_at", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "sent_at", "dead_at", "not_before"),
+        Index("ix_outbox_pending", "channel", "sent_at", "dead_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
@@ -286,6 +291,8 @@ class OutboxMessage(Base):
     delivery_state: Mapped[str | None] = mapped_column(String(16))
     held_reason: Mapped[str | None] = mapped_column(String(40))
     """Why a message waits (outside WhatsApp's 24-hour window); cleared when it can go."""
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    """Higher goes first when the channel's rate limit makes messages queue (urgent, officers)."""
 
 
 class ChannelMessage(Base):

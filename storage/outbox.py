@@ -1,30 +1,43 @@
 """The outbox: everything the bot sends, written with the state change that caused it.
 
-A sender claims the oldest due message of a destination that has nothing older unsent, calls the
-channel, and records the result in the same transaction: sent once, in order, retried with backoff
-(or the channel's own ``retry_after``), given up on when the person blocked the bot.
+Messages to one destination leave in order, each once: a sender claims *chains* — for each of a
+batch of destinations, its oldest pending messages that are due — and leases them (``not_before``
+moved past the send) in one transaction, so no other sender (or process) takes them; it calls the
+channel, then settles many results in one transaction: sent, retried with backoff (or the channel's
+own ``retry_after``), released (a chain stopped behind a failure), held (WhatsApp's window), or
+dead. A message held for WhatsApp's window does not block the ones after it.
 """
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from flows.vocabulary import Channel, OutboxPurpose
-from storage.crypto import Keyring
+from storage.crypto import DecryptionError, Keyring
 from storage.models import OutboxMessage
 from storage.queueing import next_in_line
 
 MAX_ATTEMPTS = 12
 BACKOFF_CAP = timedelta(minutes=30)
+NORMAL = 0
+URGENT = 1
+"""Priorities: urgent replies to a reporter and messages to officers go before the rest."""
 
 
-def _context(message_id: int) -> str:
+def _context(row: OutboxMessage) -> str:
+    return f"outbox:{row.channel}:{row.destination}"
+
+
+def _legacy_context(message_id: int) -> str:
     return f"outbox:{message_id}"
 
 
@@ -36,12 +49,53 @@ class Outgoing:
     params: dict[str, Any]
     report_id: int | None = None
     purpose: OutboxPurpose = OutboxPurpose.REPLY
+    priority: int = NORMAL
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A leased message, read out of its row: what a sender needs outside any transaction."""
+
+    id: int
+    destination: str
+    method: str
+    params: dict[str, Any]
+    purpose: OutboxPurpose
+    report_id: int | None
+    priority: int
+
+
+_WAKERS: dict[str, list[Callable[[], None]]] = defaultdict(list)
+_QUEUED = "outbox_channels"
+
+
+def on_commit(channel: str, callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` whenever a transaction in this process that queued a message for
+    ``channel`` commits (the sender wakes at once instead of polling); returns the undo."""
+    _WAKERS[channel].append(callback)
+    return lambda: _WAKERS[channel].remove(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    for channel in session.info.pop(_QUEUED, ()):
+        for callback in list(_WAKERS.get(channel, ())):
+            callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_QUEUED, None)
 
 
 def backoff(attempts: int, base_seconds: float) -> timedelta:
     """Exponential with jitter, so a recovering API is not hit by every sender at once."""
     ceiling = min(BACKOFF_CAP.total_seconds(), base_seconds * 2 ** (attempts - 1))
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def _pending(row: Any) -> Any:
+    return and_(row.sent_at.is_(None), row.dead_at.is_(None), row.held_reason.is_(None))
 
 
 class Outbox:
@@ -51,40 +105,130 @@ class Outbox:
         self.backoff_base = backoff_base
 
     async def put(self, message: Outgoing, now: datetime) -> OutboxMessage:
+        """Added to the session; written with the rest of the transaction (no round trip here)."""
         row = OutboxMessage(
             channel=message.channel,
             destination=message.destination,
             method=message.method,
-            sealed=b"",
             report_id=message.report_id,
             purpose=message.purpose,
+            priority=message.priority,
             created_at=now,
             not_before=now,
             attempts=0,
         )
+        row.sealed = self.keyring.seal_json(message.params, _context(row))
         self.session.add(row)
-        await self.session.flush()
-        row.sealed = self.keyring.seal_json(message.params, _context(row.id))
-        await self.session.flush()
+        self.session.info.setdefault(_QUEUED, set()).add(message.channel)
         return row
 
+    async def claim_chains(
+        self,
+        channel: str,
+        now: datetime,
+        lease: timedelta,
+        destinations: int,
+        busy: Collection[str] = (),
+        chain_limit: int = 10,
+    ) -> list[list[Claimed]]:
+        """Lease, per destination, the run of its oldest pending messages that are due; the most
+        urgent destinations first. ``busy``: destinations this sender is still working on."""
+        await self.session.flush()
+        heads = (
+            select(OutboxMessage.destination, func.max(OutboxMessage.priority).label("priority"))
+            .where(OutboxMessage.channel == channel, _pending(OutboxMessage), OutboxMessage.not_before <= now)
+            .group_by(OutboxMessage.destination)
+            .order_by(func.max(OutboxMessage.priority).desc(), func.min(OutboxMessage.id))
+            .limit(destinations + len(busy))
+        )
+        wanted = [d for d, _ in (await self.session.execute(heads)).all() if d not in busy][:destinations]
+        if not wanted:
+            return []
+        rows = (
+            await self.session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.channel == channel,
+                    OutboxMessage.destination.in_(wanted),
+                    _pending(OutboxMessage),
+                )
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+        chains: dict[str, list[OutboxMessage]] = defaultdict(list)
+        stopped: set[str] = set()
+        for row in rows:
+            if row.destination in stopped or len(chains[row.destination]) >= chain_limit:
+                continue
+            if row.not_before > now:  # leased elsewhere, or waiting to be retried: the rest wait too
+                stopped.add(row.destination)
+                continue
+            chains[row.destination].append(row)
+        ids = [row.id for chain in chains.values() for row in chain]
+        if not ids:
+            return []
+        leased = set(
+            (
+                await self.session.scalars(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id.in_(ids), OutboxMessage.not_before <= now, _pending(OutboxMessage)
+                    )
+                    .values(not_before=now + lease)
+                    .returning(OutboxMessage.id),
+                    execution_options={"synchronize_session": False},
+                )
+            ).all()
+        )
+        claimed: list[list[Claimed]] = []
+        released: list[int] = []
+        for chain in chains.values():
+            run: list[Claimed] = []
+            broken = False
+            for row in chain:
+                if not broken and row.id in leased:
+                    run.append(self._claimed(row))
+                    continue
+                broken = True  # someone else has an earlier one: the rest must wait for it
+                if row.id in leased:
+                    released.append(row.id)
+            if run:
+                claimed.append(run)
+        if released:
+            await self.release(released, now)
+        return claimed
+
+    def _claimed(self, row: OutboxMessage) -> Claimed:
+        return Claimed(
+            row.id, row.destination, row.method, self.params(row), row.purpose, row.report_id, row.priority
+        )
+
     async def claim(self, channel: str, now: datetime) -> OutboxMessage | None:
+        """The single next due message of a destination with nothing older pending (one at a time;
+        the push sender's rule)."""
         statement = next_in_line(
             OutboxMessage,
             ("channel", "destination"),
-            # A message held for WhatsApp's window does not block the ones after it.
-            lambda row: and_(row.sent_at.is_(None), row.dead_at.is_(None), row.held_reason.is_(None)),
+            _pending,
             OutboxMessage.channel == channel,
             OutboxMessage.not_before <= now,
         )
         return await self.session.scalar(statement)
 
     def params(self, row: OutboxMessage) -> dict[str, Any]:
-        return self.keyring.open_json(row.sealed, _context(row.id))
+        try:
+            value = self.keyring.open_json(row.sealed, _context(row))
+        except DecryptionError:
+            value = self.keyring.open_json(row.sealed, _legacy_context(row.id))
+        return dict(value)
+
+    async def rows(self, ids: Collection[int]) -> dict[int, OutboxMessage]:
+        found = await self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))
+        return {row.id: row for row in found}
 
     def sent(self, row: OutboxMessage, now: datetime) -> None:
         row.sent_at = now
-        row.sealed = self.keyring.seal_json({}, _context(row.id))
+        row.sealed = self.keyring.seal_json({}, _context(row))
 
     def retry(self, row: OutboxMessage, now: datetime, error: str, after: timedelta | None) -> None:
         row.attempts += 1
@@ -98,13 +242,27 @@ class Outbox:
         row.dead_at = now
         row.last_error = error[:200]
 
-    async def drop_destination(self, destination: str, now: datetime, error: str) -> int:
-        """The person blocked the bot: nothing more will reach them."""
+    async def release(self, ids: Collection[int], now: datetime) -> None:
+        """Give leased messages back unsent (a chain stopped before them): due again at once."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.sent_at.is_(None))
+            .values(not_before=now),
+            execution_options={"synchronize_session": False},
+        )
+
+    async def drop_destination(
+        self, destination: str, now: datetime, error: str, *, leased_too: bool = True
+    ) -> int:
+        """Nothing more goes to this person (they blocked the bot, or wiped the chat — then what
+        is being sent right now still goes)."""
         statement = select(OutboxMessage).where(
             OutboxMessage.destination == destination,
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.dead_at.is_(None),
         )
+        if not leased_too:
+            statement = statement.where(OutboxMessage.not_before <= now)
         rows = (await self.session.scalars(statement)).all()
         for row in rows:
             self.dead(row, now, error)
@@ -112,8 +270,6 @@ class Outbox:
 
     async def next_due(self, channel: str) -> datetime | None:
         statement = select(func.min(OutboxMessage.not_before)).where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.dead_at.is_(None),
+            OutboxMessage.channel == channel, _pending(OutboxMessage)
         )
         return await self.session.scalar(statement)

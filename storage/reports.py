@@ -117,10 +117,16 @@ class ReportStore:
         report.source = draft.source
         report.complete = draft.complete
 
-    async def issue_receipt(self, report: Report, now: datetime) -> str:
-        """A fresh 16-digit code, shown to the reporter once; only its keyed hash is kept."""
-        code = new_receipt_code()
-        report.receipt_hash = await asyncio.to_thread(self.keyring.receipt_hash, code)
+    async def issue_receipt(
+        self, report: Report, now: datetime, prepared: tuple[str, bytes] | None = None
+    ) -> str:
+        """A fresh 16-digit code, shown to the reporter once; only its keyed hash is kept.
+        ``prepared``: a code hashed beforehand, outside the transaction."""
+        if prepared is not None:
+            code, report.receipt_hash = prepared
+        else:
+            code = new_receipt_code()
+            report.receipt_hash = await asyncio.to_thread(self.keyring.receipt_hash, code)
         report.submitted_at = now
         await self.session.flush()
         return code
@@ -131,8 +137,10 @@ class ReportStore:
     async def by_reference(self, reference: str) -> Report | None:
         return await self.session.scalar(select(Report).where(Report.reference == reference))
 
-    async def by_receipt(self, code: str) -> Report | None:
-        hashes = await asyncio.to_thread(self.keyring.receipt_hashes, code)
+    async def by_receipt(self, code: str, hashes: list[bytes] | None = None) -> Report | None:
+        """``hashes``: the code's hashes computed beforehand, outside the transaction."""
+        if hashes is None:
+            hashes = await asyncio.to_thread(self.keyring.receipt_hashes, code)
         return await self.session.scalar(select(Report).where(Report.receipt_hash.in_(hashes)))
 
     async def content(self, report: Report) -> dict[str, Any] | None:

@@ -2,7 +2,9 @@
 
 It answers the methods the hotline calls the way Telegram does (``{"ok": true, "result": ...}``),
 records every call it answered, serves files for ``getFile`` downloads, and can be told to fail
-for one chat: 429 with ``retry_after``, 5xx, a timeout (no answer in time) or 403 (bot blocked).
+for one chat: 429 with ``retry_after``, 5xx, a timeout (no answer in time), a closed connection or
+403 (bot blocked). With ``limits`` it also enforces Telegram's flood limits — about 30 messages a
+second per bot and about one a second per chat — answering 429 with ``retry_after`` beyond them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +32,39 @@ class Call:
     result: Any = None
 
 
+MESSAGE_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage", "copyMessage"})
+"""What Telegram's flood limits count: messages sent into a chat."""
+
+
+@dataclass
+class Limits:
+    """Token buckets like Telegram's: ``per_second`` for the whole bot (bursts up to that many), and
+    ``per_chat`` a second with bursts of ``chat_burst`` in one chat."""
+
+    per_second: float = 30.0
+    per_chat: float = 1.0
+    chat_burst: int = 3
+    retry_after: int = 1
+
+
+@dataclass
+class _Bucket:
+    capacity: float
+    rate: float
+    tokens: float = -1.0
+    at: float = 0.0
+
+    def take(self, now: float) -> bool:
+        if self.tokens < 0:
+            self.tokens, self.at = self.capacity, now
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
 @dataclass
 class FakeBotAPI:
     files: dict[str, bytes] = field(default_factory=dict)
@@ -39,6 +75,13 @@ class FakeBotAPI:
     hang_seconds: float = 3.0
     pending_updates: list[dict[str, Any]] = field(default_factory=list)
     """Served by ``getUpdates`` (long polling), each once."""
+    limits: Limits | None = None
+    flood_refusals: int = 0
+    """429s answered because a limit was exceeded (not the scripted ones)."""
+    on_call: Callable[[Call], None] | None = None
+    """Told of every call answered with success (benchmarks wait on it)."""
+    _bot_bucket: _Bucket | None = None
+    _chat_buckets: dict[str, _Bucket] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     url: str = ""
@@ -71,20 +114,20 @@ class FakeBotAPI:
         call = Call(method, params, time.monotonic())
         self.attempts.append(call)
         chat = str(params.get("chat_id", ""))
+        if self.limits is not None and method in MESSAGE_METHODS and not self._within_limits(chat, call.at):
+            self.flood_refusals += 1
+            return self._too_many(self.limits.retry_after)
         if self.failures.get(chat):
             failure = self.failures[chat].pop(0)
+            if failure == "close":
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=500)
             if failure == "timeout":
                 await asyncio.sleep(self.hang_seconds)
                 return web.json_response({"ok": False, "error_code": 504, "description": "late"})
             if failure.startswith("429"):
-                seconds = int(failure.split(":")[1])
-                body = {
-                    "ok": False,
-                    "error_code": 429,
-                    "description": f"Too Many Requests: retry after {seconds}",
-                    "parameters": {"retry_after": seconds},
-                }
-                return web.json_response(body, status=429)
+                return self._too_many(int(failure.split(":")[1]))
             if failure == "403":
                 body = {
                     "ok": False,
@@ -98,7 +141,27 @@ class FakeBotAPI:
             await self._long_poll(params)
         call.result = self._result(method, params)
         self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
         return web.json_response({"ok": True, "result": call.result})
+
+    def _within_limits(self, chat: str, now: float) -> bool:
+        limits = self.limits
+        assert limits is not None
+        if self._bot_bucket is None:
+            self._bot_bucket = _Bucket(limits.per_second, limits.per_second)
+        bucket = self._chat_buckets.setdefault(chat, _Bucket(limits.chat_burst, limits.per_chat))
+        return self._bot_bucket.take(now) and bucket.take(now)
+
+    @staticmethod
+    def _too_many(seconds: int) -> web.Response:
+        body = {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {seconds}",
+            "parameters": {"retry_after": seconds},
+        }
+        return web.json_response(body, status=429)
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "sendMessage":

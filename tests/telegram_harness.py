@@ -54,6 +54,7 @@ class Harness:
                 "HOTLINE_TELEGRAM_WEBHOOK_SECRET": SECRET,
                 "HOTLINE_TELEGRAM_TIMEOUT": "1",
                 "HOTLINE_OUTBOX_BACKOFF_BASE": "0.2",
+                "HOTLINE_TELEGRAM_CHAT_RATE": "0",
                 "HOTLINE_PUBLIC_URL": "https://hotline.example.test",
                 "HOTLINE_PORT": str(self.port),
                 **self.extra_env,

@@ -21,7 +21,7 @@ ANSWERS = ["/start", "1", "1", "2", "1", "2"]
 
 async def worker(hotline: Hotline) -> TelegramProcessor:
     desk = OfficerDesk(hotline.settings, hotline.catalogues)
-    return TelegramProcessor(hotline, bot=None, desk=desk, wake_sender=asyncio.Event())  # type: ignore[arg-type]
+    return TelegramProcessor(hotline, bot=None, desk=desk)
 
 
 async def drain(processor: TelegramProcessor) -> None:

@@ -7,7 +7,6 @@ Media are downloaded between transactions, so no database lock is held during a 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,19 +19,19 @@ from telegram.error import TelegramError
 
 from bot.hotline import Hotline
 from bot.inbox_worker import InboxWorker
+from bot.outbox_sender import OutboxSender
 from bot.runtime import Inbound
 from bot.telegram import CHANNEL
 from bot.telegram.officers import OfficerDesk
 from bot.telegram.render import send_message_calls
-from bot.telegram.updates import Interpretation, MediaRef, Unreadable, chat_of, interpret, parse
-from bot.worker import drain_forever
+from bot.telegram.updates import Interpretation, MediaRef, Unreadable, interpret, parse
 from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
 from storage.attachments import AttachmentStore
-from storage.inbox import Inbox
-from storage.models import CaseEvent, ChannelMessage, DeliveryAddress, InboxUpdate
-from storage.outbox import Outbox, Outgoing
+from storage.models import ChannelMessage, DeliveryAddress, InboxUpdate
+from storage.outbox import NORMAL, URGENT, Outbox, Outgoing
+from storage.reports import ReportStore
 from storage.units import unit_ids
 from storage.upsert import insert_ignore
 
@@ -53,12 +52,12 @@ class _Download:
 class TelegramProcessor(InboxWorker[Interpretation, _Download]):
     channel = CHANNEL
 
-    def __init__(self, hotline: Hotline, bot: Bot, desk: OfficerDesk, wake_sender: asyncio.Event):
+    def __init__(self, hotline: Hotline, bot: Bot | None, desk: OfficerDesk):
         super().__init__(hotline)
         self.bot = bot
         self.desk = desk
-        self.wake = asyncio.Event()
-        self.wake_sender = wake_sender
+        self.sends: OutboxSender | None = None
+        """Set by the service: an update waits until what was sent to its chat is written down."""
         self.max_bytes = int(hotline.settings.max_attachment_mb * 1024 * 1024)
 
     def conversation_key(self, chat_id: int | None) -> str:
@@ -68,25 +67,17 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
 
     async def record(self, data: dict[str, Any]) -> bool:
         """Store an update durably; False for a redelivery. Safe to answer 200 afterwards."""
-        try:
-            chat_id = chat_of(parse(data))
-        except Unreadable:
-            chat_id = None
-        now = self.hotline.runtime.clock()
-        async with self.hotline.sessions() as session, session.begin():
-            inserted = await Inbox(session, self.keyring).record(
-                CHANNEL, str(data["update_id"]), self.conversation_key(chat_id), data, now
-            )
-        self.wake.set()
-        return inserted
+        info = self.read(data)
+        key = self.conversation_key(info.chat_id)
+        return await self.record_update(str(data["update_id"]), key, data, info)
 
     # Processing.
 
-    async def run(self) -> None:
-        await drain_forever("telegram inbox", self.run_once, self.wake)
-
-    def handled(self) -> None:
-        self.wake_sender.set()
+    async def prepare(self, item: Interpretation) -> None:
+        if self.sends is not None and item.chat_id is not None:
+            await self.sends.quiet(self.conversation_key(item.chat_id))
+        for event in item.events:
+            await self.hotline.runtime.prepare(event)
 
     def read(self, data: dict[str, Any]) -> Interpretation:
         try:
@@ -178,6 +169,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
     ) -> None:
         assert info.chat_id is not None
         key = row.conversation_key
+        priority = NORMAL
         if info.message_id is not None and info.callback_id is None:
             await self._remember_message(session, key, info.message_id, now)
         if info.callback_id is not None:
@@ -195,8 +187,10 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
             handled = await self.hotline.runtime.process(session, Inbound(CHANNEL, str(info.chat_id), event))
             if handled.wiped:
                 await self._wipe_chat(session, outbox, key, info.chat_id, now, handled.replies)
+            if any(reply.urgent for reply in handled.replies):
+                priority = URGENT  # danger: this and what follows in the chat go first
             for params in send_message_calls(info.chat_id, handled.replies):
-                await outbox.put(Outgoing(CHANNEL, key, "sendMessage", params), now)
+                await outbox.put(Outgoing(CHANNEL, key, "sendMessage", params, priority=priority), now)
 
     async def _wipe_chat(
         self,
@@ -207,7 +201,9 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         now: datetime,
         replies: list[Reply],
     ) -> None:
-        """``/hapus``: delete what Telegram still allows (48 hours), say what could not be deleted."""
+        """``/hapus``: delete what Telegram still allows (48 hours), say what could not be deleted;
+        what was queued for the chat and not yet sent is not sent."""
+        await outbox.drop_destination(key, now, "wiped", leased_too=False)
         rows = (
             await session.scalars(select(ChannelMessage).where(ChannelMessage.conversation_key == key))
         ).all()
@@ -266,11 +262,10 @@ async def mark_blocked(session: AsyncSession, outbox: Outbox, destination: str, 
             )
         )
     ).all()
+    reports = ReportStore(session, outbox.keyring, await unit_ids(session))
     for address in addresses:
         address.blocked_at = now
-        session.add(
-            CaseEvent(
-                report_id=address.report_id, at=now, kind="reporter_blocked", detail={"channel": CHANNEL}
-            )
-        )
+        report = await reports.get(address.report_id)
+        if report is not None:
+            await reports.add_event(report, "reporter_blocked", now, detail={"channel": CHANNEL})
     await session.flush()

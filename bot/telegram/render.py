@@ -6,8 +6,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from bot.telegram import CHANNEL
 from bot.telegram.updates import question_data
+from flows.i18n import Catalogues
 from flows.outbound import Reply
+from flows.vocabulary import OutboxPurpose
+from storage.outbox import Outgoing
 
 TEXT_LIMIT = 4096
 
@@ -63,3 +67,13 @@ def send_message_calls(chat_id: int | str, replies: list[Reply]) -> list[dict[st
                 call["reply_markup"] = markup
             calls.append(call)
     return calls
+
+
+def officer_reply(
+    catalogues: Catalogues, destination: str, address: str, reply: Reply, locale: str, report_id: int
+) -> list[Outgoing]:
+    """An officer's reply for the reporter's Telegram chat (``address``: the chat id)."""
+    return [
+        Outgoing(CHANNEL, destination, "sendMessage", params, report_id, OutboxPurpose.OFFICER_REPLY)
+        for params in send_message_calls(address, [reply])
+    ]

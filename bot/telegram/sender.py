@@ -1,104 +1,72 @@
-"""Sending the outbox to the Bot API: in order per chat, once, with retries.
+"""Sending the outbox to the Bot API through python-telegram-bot, on the shared ``OutboxSender``.
 
-A message is leased (so no other sender takes it) before the HTTP call and settled after it, so no
-database lock is held while Telegram answers. 429 waits ``retry_after``; 5xx and timeouts back
-off; 403 means the person blocked the bot: delivery to them stops and their cases say so.
+429 pauses the whole bot for ``retry_after`` (Telegram's limit is per bot) and retries the message
+then; 5xx, timeouts and dropped connections back off; 400 gives the message up; 403 means the
+person blocked the bot: delivery to them stops and their cases say so. The ids of messages sent
+into a reporter's chat are kept so ``/hapus`` can delete them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.hotline import Hotline
+from bot.outbox_sender import OutboxSender, Outcome, Result
+from bot.pacing import Pacer
 from bot.telegram import CHANNEL
 from bot.telegram.calls import call, retry_after
 from bot.telegram.processor import mark_blocked
-from bot.worker import drain_forever
 from flows.vocabulary import OutboxPurpose
 from storage.models import ChannelMessage, OutboxMessage
-from storage.outbox import Outbox
+from storage.outbox import Claimed, Outbox
 from storage.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
+COUNTED = frozenset({"sendMessage"})
+"""Calls Telegram's flood limits count: messages sent (edits, deletions and answers to button presses
+are not messages into the chat)."""
 
 
-class TelegramSender:
+def telegram_pacer(hotline: Hotline) -> Pacer:
+    settings = hotline.settings
+    return Pacer(settings.telegram_rate, settings.telegram_chat_rate, settings.telegram_chat_burst)
+
+
+class TelegramSender(OutboxSender):
+    channel = CHANNEL
+
     def __init__(self, hotline: Hotline, bot: Bot):
-        self.hotline = hotline
+        super().__init__(hotline, telegram_pacer(hotline))
         self.bot = bot
-        self.keyring = hotline.settings.keyring
-        self.backoff_base = hotline.settings.outbox_backoff_base
-        self.lease = timedelta(seconds=hotline.settings.telegram_timeout + 5)
-        self.wake = asyncio.Event()
 
-    def outbox(self, session: Any) -> Outbox:
-        return Outbox(session, self.keyring, self.backoff_base)
+    def counted(self, message: Claimed) -> bool:
+        return message.method in COUNTED
 
-    async def run(self) -> None:
-        await drain_forever("telegram outbox", self.run_once, self.wake, self._idle_seconds)
-
-    async def _idle_seconds(self) -> float:
-        async with self.hotline.sessions() as session:
-            due = await self.outbox(session).next_due(CHANNEL)
-        if due is None:
-            return 1.0
-        wait = (due - self.hotline.runtime.clock()).total_seconds()
-        return min(max(wait, 0.05), 1.0)
-
-    async def run_once(self) -> bool:
-        """Send the next due message; False when nothing is due."""
-        async with self.hotline.sessions() as session, session.begin():
-            outbox = self.outbox(session)
-            now = self.hotline.runtime.clock()
-            row = await outbox.claim(CHANNEL, now)
-            if row is None:
-                return False
-            row.not_before = now + self.lease
-            message_id, method, params = row.id, row.method, outbox.params(row)
+    async def deliver(self, message: Claimed) -> Result:
         try:
-            result = await call(self.bot, method, params)
+            result = await call(self.bot, message.method, message.params)
         except RetryAfter as exc:
-            await self._settle(message_id, "retry", "429", retry_after(exc))
+            return Result(Outcome.RETRY, "429", after=retry_after(exc))
         except Forbidden:
-            await self._settle(message_id, "blocked", "403")
+            return Result(Outcome.BLOCKED, "403")
         except BadRequest as exc:
-            log.warning("telegram refused %s: %s", method, type(exc).__name__)
-            await self._settle(message_id, "dead", "400")
-        except (NetworkError, TelegramError, TimeoutError, OSError) as exc:
-            await self._settle(message_id, "retry", type(exc).__name__)
-        else:
-            await self._settle(message_id, "sent", result=result)
-        return True
+            log.warning("telegram refused %s: %s", message.method, type(exc).__name__)
+            return Result(Outcome.DEAD, "400")
+        except (TelegramError, TimeoutError, OSError) as exc:
+            return Result(Outcome.RETRY, type(exc).__name__)
+        return Result(Outcome.SENT, detail=result.message_id if isinstance(result, Message) else None)
 
-    async def _settle(
-        self,
-        message_id: int,
-        outcome: str,
-        error: str = "",
-        after: timedelta | None = None,
-        result: Any = None,
+    async def settled(
+        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
     ) -> None:
-        async with self.hotline.sessions() as session, session.begin():
-            outbox = self.outbox(session)
-            row = await session.get(OutboxMessage, message_id)
-            if row is None or row.sent_at is not None:
-                return
-            now = self.hotline.runtime.clock()
-            if outcome == "sent":
-                outbox.sent(row, now)
-                if isinstance(result, Message) and row.purpose != OutboxPurpose.TO_OFFICER:
-                    values = {"conversation_key": row.destination, "message_id": result.message_id, "at": now}
-                    await insert_ignore(session, ChannelMessage, values, ["conversation_key", "message_id"])
-            elif outcome == "retry":
-                outbox.retry(row, now, error, after)
-            elif outcome == "blocked":
-                await mark_blocked(session, outbox, row.destination, now)
-                outbox.dead(row, now, error)
-            else:
-                outbox.dead(row, now, error)
+        if result.outcome == Outcome.SENT and result.detail is not None and row.purpose != OutboxPurpose.TO_OFFICER:
+            values = {"conversation_key": row.destination, "message_id": result.detail, "at": now}
+            await insert_ignore(session, ChannelMessage, values, ["conversation_key", "message_id"])
+        elif result.outcome == Outcome.BLOCKED:
+            await mark_blocked(session, outbox, row.destination, now)
+            outbox.dead(row, now, result.error)

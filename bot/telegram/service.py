@@ -40,17 +40,15 @@ class TelegramService:
         self.bot = make_bot(hotline.settings)
         self.desk = hotline.officer_desk or OfficerDesk(hotline.settings, hotline.catalogues)
         self.sender = TelegramSender(hotline, self.bot)
-        self.processor = TelegramProcessor(hotline, self.bot, self.desk, self.sender.wake)
+        self.processor = TelegramProcessor(hotline, self.bot, self.desk)
+        self.processor.sends = self.sender
         self.secret = webhook_secret(hotline.settings)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        try:
-            await self.bot.initialize()
-        except TelegramError as exc:
-            log.error("telegram: getMe failed (%s); sending is retried by the outbox", type(exc).__name__)
-        await self._register()
+        """Work starts at once; talking to Telegram (getMe, commands, webhook) happens beside it."""
         self._tasks = [
+            asyncio.create_task(self._introduce(), name="telegram-setup"),
             asyncio.create_task(self.processor.run(), name="telegram-inbox"),
             asyncio.create_task(self.sender.run(), name="telegram-outbox"),
         ]
@@ -61,7 +59,16 @@ class TelegramService:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.processor.stop()
+        await self.sender.stop()
         await self.bot.shutdown()
+
+    async def _introduce(self) -> None:
+        try:
+            await self.bot.initialize()
+        except TelegramError as exc:
+            log.error("telegram: getMe failed (%s); sending is retried by the outbox", type(exc).__name__)
+        await self._register()
 
     async def _register(self) -> None:
         """Commands in both languages, and the webhook when there is a public URL."""

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.whatsapp import CHANNEL
+from flows.i18n import N_, Catalogues
 from flows.outbound import Reply
+from flows.vocabulary import OutboxPurpose
+from storage.outbox import NORMAL, URGENT, Outgoing
 
 TEXT_LIMIT = 4096
 BODY_LIMIT = 1024
@@ -72,3 +76,48 @@ def payloads(to: str, reply: Reply, *, choose: str, list_button: str) -> list[di
         {"messaging_product": "whatsapp", "to": to, "type": "interactive", "interactive": interactive}
     )
     return messages
+
+
+class Renderer:
+    """Replies for one WhatsApp address as outbox messages, worded in the reporter's language."""
+
+    def __init__(self, catalogues: Catalogues):
+        self.catalogues = catalogues
+
+    def replies(
+        self,
+        destination: str,
+        address: str,
+        replies: list[Reply],
+        locale: str,
+        *,
+        purpose: OutboxPurpose = OutboxPurpose.REPLY,
+        report_id: int | None = None,
+    ) -> list[Outgoing]:
+        """``address``: ``<business phone number id>:<wa_id>``; ``destination``: its pseudonym."""
+        phone_id, _, to = address.partition(":")
+        choose = self.catalogues.text(locale, N_("whatsapp.choose"))
+        button = self.catalogues.text(locale, N_("whatsapp.list_button"))
+        priority = URGENT if any(reply.urgent for reply in replies) else NORMAL
+        return [
+            Outgoing(
+                CHANNEL,
+                destination,
+                "messages",
+                {"phone_number_id": phone_id, "payload": payload},
+                report_id,
+                purpose,
+                priority,
+            )
+            for reply in replies
+            for payload in payloads(to, reply, choose=choose, list_button=button)
+        ]
+
+
+def officer_reply(
+    catalogues: Catalogues, destination: str, address: str, reply: Reply, locale: str, report_id: int
+) -> list[Outgoing]:
+    """An officer's reply for the reporter's WhatsApp (held outside the 24-hour window)."""
+    return Renderer(catalogues).replies(
+        destination, address, [reply], locale, purpose=OutboxPurpose.OFFICER_REPLY, report_id=report_id
+    )

@@ -6,6 +6,7 @@ messages are in the inbox.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -13,10 +14,17 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from bot.whatsapp.channel import signature_ok
 from bot.whatsapp.updates import Malformed, read
 
 log = logging.getLogger(__name__)
+
+
+def signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
+    """``X-Hub-Signature-256: sha256=<hex HMAC of the raw body>``, compared in constant time."""
+    if not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(header[len("sha256=") :], expected)
 
 
 async def whatsapp_webhook(request: Request) -> Response:
