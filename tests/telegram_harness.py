@@ -1,23 +1,65 @@
-"""A real ``hotline serve`` process wired to the Bot API stand-in, for end-to-end Telegram tests."""
+"""A real ``hotline serve`` process wired to the Bot API stand-in, for end-to-end channel tests,
+on SQLite or on a throwaway PostgreSQL database (``backend``: one module's tests run on each)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import sqlite3
 import subprocess
 import time
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.botapi import TOKEN, FakeBotAPI, Updates
+from tests.conftest import create_postgres_database, drop_postgres_database, require_postgres
 
 HOTLINE = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "hotline")
 SECRET = "webhook-secret_for-tests-123"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+async def backend(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    """The database of a module's server: None for a SQLite file in its folder, else a URL."""
+    if request.param == "sqlite":
+        yield None
+        return
+    require_postgres()
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+def server_database(database_url: str) -> str | None:
+    """The harness's form of the ``database_url`` fixture: None for its SQLite file."""
+    return None if database_url.startswith("sqlite") else database_url
+
+
+def _postgres_query(url: str, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    import asyncpg
+
+    numbered = iter(range(1, len(args) + 1))
+    statement = re.sub(r"\?", lambda _: f"${next(numbered)}", sql)
+
+    async def run() -> list[tuple[Any, ...]]:
+        connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+        try:
+            return [tuple(row) for row in await connection.fetch(statement, *args)]
+        finally:
+            await connection.close()
+
+    with ThreadPoolExecutor(1) as pool:  # callable from inside the test's running event loop
+        return pool.submit(asyncio.run, run()).result()
 
 
 def free_port() -> int:
@@ -34,6 +76,8 @@ class Harness:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    database_url: str | None = None
+    """PostgreSQL (a throwaway database); None: SQLite in ``folder``."""
 
     @property
     def base(self) -> str:
@@ -47,7 +91,7 @@ class Harness:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
         env.update(
             {
-                "HOTLINE_DATABASE_URL": f"sqlite+aiosqlite:///{self.database}",
+                "HOTLINE_DATABASE_URL": self.database_url or f"sqlite+aiosqlite:///{self.database}",
                 "HOTLINE_SECRET_KEY_FILE": str(self.folder / "hotline.secret"),
                 "HOTLINE_TELEGRAM_TOKEN": TOKEN,
                 "HOTLINE_TELEGRAM_API_URL": self.api.url,
@@ -109,6 +153,9 @@ class Harness:
         assert response.status_code == 200, response.text
 
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Plain SQL with ``?`` placeholders, on whichever database the server uses."""
+        if self.database_url is not None:
+            return _postgres_query(self.database_url, sql, args)
         with sqlite3.connect(self.database, timeout=10) as connection:
             return connection.execute(sql, args).fetchall()
 

@@ -12,7 +12,9 @@ import pytest
 from PIL import Image
 
 from tests.botapi import FakeBotAPI
-from tests.telegram_harness import HOTLINE, Harness
+from tests.telegram_harness import HOTLINE, Harness, backend, server_database
+
+__all__ = ["backend"]  # the module's servers run once per database
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +32,18 @@ BUTTON_PATH = [
 
 
 @pytest.fixture(scope="module")
-async def server(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
-    harness = await Harness(api, tmp_path_factory.mktemp("telegram")).start()
+async def api(backend: str | None) -> AsyncIterator[FakeBotAPI]:
+    """A stand-in per database, so what one server sent never mixes with the other's."""
+    stand_in = await FakeBotAPI().start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture(scope="module")
+async def server(
+    api: FakeBotAPI, backend: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Harness]:
+    harness = await Harness(api, tmp_path_factory.mktemp("telegram"), database_url=backend).start()
     yield harness
     harness.stop()
 
@@ -415,15 +427,28 @@ async def test_a_blocked_bot_stops_delivery_and_the_case_says_so(server: Harness
     )
 
 
-async def test_killing_the_server_between_updates_loses_nothing(api: FakeBotAPI, tmp_path: Path) -> None:
-    harness = await Harness(api, tmp_path).start()
+@pytest.fixture
+async def own_api() -> AsyncIterator[FakeBotAPI]:
+    """A stand-in for one test that runs its own server."""
+    stand_in = await FakeBotAPI().start()
+    yield stand_in
+    await stand_in.stop()
+
+
+async def test_killing_the_server_between_updates_loses_nothing(
+    own_api: FakeBotAPI, database_url: str, tmp_path: Path
+) -> None:
+    api = own_api
+    harness = await Harness(api, tmp_path, database_url=server_database(database_url)).start()
     chat = 7003
     try:
         await say(harness, chat, "/start", "Apa yang ingin")
         for option, expect in BUTTON_PATH[:3]:
             await press(harness, chat, option, expect)
         harness.kill()
-        harness = await Harness(api, tmp_path, port=harness.port, updates=harness.updates).start()
+        harness = await Harness(
+            api, tmp_path, port=harness.port, updates=harness.updates, database_url=harness.database_url
+        ).start()
         await press(harness, chat, "putus-sekolah", "dalam bahaya sekarang")
         await press(harness, chat, "no", "Berapa umur")
         state = harness.query("SELECT state FROM conversations")
@@ -449,8 +474,11 @@ async def test_logs_hold_no_message_text_or_token(server: Harness) -> None:
         assert secret not in log
 
 
-async def test_long_polling_feeds_the_same_inbox(api: FakeBotAPI, tmp_path: Path) -> None:
-    harness = Harness(api, tmp_path)
+async def test_long_polling_feeds_the_same_inbox(
+    own_api: FakeBotAPI, database_url: str, tmp_path: Path
+) -> None:
+    api = own_api
+    harness = Harness(api, tmp_path, database_url=server_database(database_url))
     harness.port = 1
     env = harness.env()
     process = await asyncio.create_subprocess_exec(

@@ -12,20 +12,24 @@ from PIL import Image
 
 from tests.botapi import FakeBotAPI
 from tests.graphapi import APP_SECRET, TOKEN, VERIFY_TOKEN, FakeGraphAPI, Webhooks, encode, sign
-from tests.telegram_harness import Harness
+from tests.telegram_harness import Harness, backend
+
+__all__ = ["backend"]  # the module's server runs once per database
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-async def graph() -> AsyncIterator[FakeGraphAPI]:
+async def graph(backend: str | None) -> AsyncIterator[FakeGraphAPI]:
     stand_in = await FakeGraphAPI().start()
     yield stand_in
     await stand_in.stop()
 
 
 @pytest.fixture(scope="module")
-async def server(graph: FakeGraphAPI, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
+async def server(
+    graph: FakeGraphAPI, backend: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Harness]:
     telegram = await FakeBotAPI().start()
     env = {
         "HOTLINE_WHATSAPP_TOKEN": TOKEN,
@@ -34,7 +38,8 @@ async def server(graph: FakeGraphAPI, tmp_path_factory: pytest.TempPathFactory) 
         "HOTLINE_WHATSAPP_API_URL": graph.url,
         "HOTLINE_WHATSAPP_REPLY_TEMPLATE": "balasan_petugas",
     }
-    harness = await Harness(telegram, tmp_path_factory.mktemp("whatsapp"), extra_env=env).start()
+    folder = tmp_path_factory.mktemp("whatsapp")
+    harness = await Harness(telegram, folder, extra_env=env, database_url=backend).start()
     harness.webhooks = Webhooks()  # type: ignore[attr-defined]
     yield harness
     harness.stop()
@@ -186,7 +191,8 @@ async def test_an_officer_reply_outside_24_hours_waits_for_the_reporter(
     reference = server.query(
         "SELECT reference FROM reports WHERE channel='whatsapp' ORDER BY id DESC LIMIT 1"
     )[0][0]
-    long_ago = (datetime.now(UTC) - timedelta(hours=25)).strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
+    moment = datetime.now(UTC) - timedelta(hours=25)
+    long_ago = moment if server.database_url else moment.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
     server.query("UPDATE conversations SET last_inbound_at = ? WHERE last_inbound_at IS NOT NULL", long_ago)
     server.hotline("user", "add", "--username", "wulan", "--name", "Wulan", "--role", "supervisor")
     server.hotline("officer", "reply", reference, "--as", "wulan", "Kami sudah ke rumahnya, anak aman.")
