@@ -84,7 +84,7 @@ class Background:
         if settings.whatsapp_token is not None and settings.whatsapp_app_secret is not None:
             from bot.whatsapp.service import WhatsAppService
 
-            self.whatsapp = WhatsAppChannel(hotline)
+            self.whatsapp = WhatsAppService(hotline)
             self._channels.append(self.whatsapp)
         for channel in self._channels:
             await channel.start()

@@ -83,7 +83,9 @@ class Inbox:
             .on_conflict_do_nothing(index_elements=["channel", "update_id"])
             .returning(InboxUpdate.id, InboxUpdate.channel, InboxUpdate.update_id)
         )
-        inserted = {(c, u): i for i, c, u in (await self.session.execute(statement)).all()}
+        inserted: dict[tuple[str, str], int] = {
+            (str(c), u): i for i, c, u in (await self.session.execute(statement)).all()
+        }
         result: list[Waiting | None] = []
         for arrival in arrivals:
             row_id = inserted.pop((arrival.channel, arrival.update_id), None)

@@ -82,7 +82,7 @@ class FakeBotAPI:
     """Told of every call answered with success (benchmarks wait on it)."""
     _bot_bucket: _Bucket | None = None
     _chat_buckets: dict[str, _Bucket] = field(default_factory=dict)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     url: str = ""
 

@@ -29,7 +29,7 @@ from starlette.routing import Mount, Route
 from admin import sessions
 from admin.entry import service, service_app
 from bot.hotline import Hotline
-from bot.whatsapp.channel import WhatsAppChannel
+from bot.whatsapp.service import WhatsAppService
 from storage.models import Base, Officer, Report
 from tests.conftest import FakeClock, make_settings
 from tests.inprocess import Browser, add_staff
@@ -96,7 +96,7 @@ async def world(database_url: str, tmp_path: Path) -> AsyncIterator[World]:
     )
     await hotline.start()
     app = service(hotline)
-    app.state.whatsapp = WhatsAppChannel(hotline)
+    app.state.whatsapp = WhatsAppService(hotline)
     stack = service_app(hotline, app)
     reporter = WebReporter(stack, "36.1.1.1")
     await reporter.report("Anak tetangga dikunci di kamar.")

@@ -64,7 +64,11 @@ class TelegramSender(OutboxSender):
     async def settled(
         self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
     ) -> None:
-        if result.outcome == Outcome.SENT and result.detail is not None and row.purpose != OutboxPurpose.TO_OFFICER:
+        if (
+            result.outcome == Outcome.SENT
+            and result.detail is not None
+            and row.purpose != OutboxPurpose.TO_OFFICER
+        ):
             values = {"conversation_key": row.destination, "message_id": result.detail, "at": now}
             await insert_ignore(session, ChannelMessage, values, ["conversation_key", "message_id"])
         elif result.outcome == Outcome.BLOCKED:

@@ -1,12 +1,7 @@
 """outbox priority: urgent replies and messages to officers first when sends queue at a rate limit
 
-<<<<<<<< HEAD:storage/migrations/versions/0009_outbox_priority.py
 Revision ID: 0009
 Revises: 0008
-========
-Revision ID: 0008
-Revises: 0007
->>>>>>>> e575436 (Outbox priority migration after 0007):storage/migrations/versions/0008_outbox_priority.py
 Create Date: 2026-11-23 10:00:00
 """
 
@@ -17,13 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-<<<<<<<< HEAD:storage/migrations/versions/0009_outbox_priority.py
 revision: str = "0009"
 down_revision: str | None = "0008"
-========
-revision: str = "0008"
-down_revision: str | None = "0007"
->>>>>>>> e575436 (Outbox priority migration after 0007):storage/migrations/versions/0008_outbox_priority.py
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
