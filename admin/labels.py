@@ -54,6 +54,9 @@ EVENT = {
     "reporter_blocked": N_("console.event.reporter_blocked"),
     "unassigned": N_("console.event.unassigned"),
     "escalated": N_("console.event.escalated"),
+    "category_hint": N_("console.event.category_hint"),
+    "follow_up": N_("console.event.follow_up"),
+    "follow_up_of": N_("console.event.follow_up_of"),
 }
 MESSAGES = (
     N_("console.done.acknowledged"),

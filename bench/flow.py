@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.catalogue_files import load_catalogues
 from bot.deployment_file import load_deployment
 from bot.hotline import Hotline
+from bot.lexicon_files import reading_for
 from bot.runtime import Inbound
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
@@ -32,7 +33,8 @@ SUBMIT = [*STANDARD_PATH, ("review", Choice("submit"))]
 
 
 def bench_flow(rounds: int) -> float:
-    flow = ComplaintFlow(load_deployment(), load_catalogues())
+    deployment = load_deployment()
+    flow = ComplaintFlow(deployment, load_catalogues(), reading_for(deployment))
     now = datetime(2026, 11, 23, tzinfo=UTC)
     started = time.perf_counter()
     turns = 0

@@ -69,6 +69,8 @@ def create_app(hotline: Hotline, pages: Sequence[BaseRoute] = ()) -> Starlette:
             Route("/chat/start", chat.start, methods=["POST"]),
             Route("/chat/resume", chat.resume, methods=["POST"]),
             Route("/chat/send", chat.send, methods=["POST"]),
+            Route("/chat/photo", chat.photo, methods=["POST"]),
+            Route("/chat/replies", chat.replies, methods=["POST"]),
             Route("/healthz", healthz),
             Route(
                 "/metrics", Metrics(hotline.sessions, hotline.clock, hotline.settings.metrics_token).endpoint
@@ -110,7 +112,10 @@ CHAT_LIMIT = 128 * KIB
 def body_limits(settings: Settings) -> Limits:
     """Small bodies everywhere but the webhooks, which get the attachment limit."""
     media = int(settings.max_attachment_mb * 1024 * KIB)
-    return Limits(default=FORM_LIMIT, by_prefix=(("/webhook/", media), ("/chat/", CHAT_LIMIT)))
+    photo = media + 64 * KIB  # the web chat's photo upload, with its form fields
+    return Limits(
+        default=FORM_LIMIT, by_prefix=(("/webhook/", media), ("/chat/photo", photo), ("/chat/", CHAT_LIMIT))
+    )
 
 
 def serve_app(hotline: Hotline, app: Starlette) -> ASGIApp:

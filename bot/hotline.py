@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.catalogue_files import load_catalogues
+from bot.lexicon_files import reading_for
 from bot.push import PushAlerts
 from bot.routing import Announcer, Router
 from bot.runtime import Clock, Runtime, utc_now
@@ -53,7 +54,7 @@ class Hotline:
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
         catalogues = load_catalogues()
-        flow = ComplaintFlow(deployment, catalogues)
+        flow = ComplaintFlow(deployment, catalogues, reading_for(deployment))
         keyring = settings.keyring
         push = PushAlerts(deployment, catalogues, keyring)
         announcers: list[Announcer] = [push]

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.follow_up import open_follow_up
 from bot.receipts import Receipts
 from flows import inbound as ev
 from flows.complaint import ComplaintFlow
 from flows.conversation import Conversation
-from flows.lifecycle import Decision, Move
+from flows.lifecycle import Decision, Emission, Move
 from flows.outbound import (
     CheckReceipt,
     Effect,
     OpenUrgentReport,
     Outcome,
+    RaiseUrgency,
     RecordReporterMessage,
     Reply,
     SubmitReport,
@@ -94,6 +96,8 @@ class _Context:
     inbound: Inbound | None
     now: datetime
     wiped: bool = False
+    follow_ups: dict[str, Report] = field(default_factory=dict)
+    """Follow-up reports opened in this transaction, by the closed case's reference."""
 
 
 class Runtime:
@@ -214,13 +218,14 @@ class Runtime:
     async def _apply(self, ctx: _Context, effect: Effect) -> ev.Event | None:
         if isinstance(effect, OpenUrgentReport):
             return await self._open_urgent(ctx, effect)
+        if isinstance(effect, RaiseUrgency):
+            return await self._raise_urgency(ctx, effect)
         if isinstance(effect, SubmitReport):
             return await self._submit(ctx, effect)
         if isinstance(effect, CheckReceipt):
             return await self._check_receipt(ctx, effect)
         if isinstance(effect, RecordReporterMessage):
-            await self._record_reporter_message(ctx, effect)
-            return None
+            return await self._record_reporter_message(ctx, effect)
         if isinstance(effect, WipeConversation):
             erased = await ctx.reports.erase_addresses(self.keyring.pseudonyms(*self._identity(ctx)))
             log.info("conversation wiped by its reporter (%d delivery addresses erased)", erased)
@@ -245,13 +250,38 @@ class Runtime:
         report = await ctx.reports.create(effect.draft, channel, ctx.now)
         await self._remember_address(ctx, report)
         await self._attach(ctx, report, effect.draft)
-        await ctx.reports.add_event(report, "urgent_alert", ctx.now, detail={"urgency": Urgency.URGENT.value})
+        await self._urgent_alert(ctx, report, effect.reason, effect.phrase)
+        log.warning("urgent report %s opened: danger now (%s)", report.reference, effect.reason)
+        await self._notify(ctx, report, urgent_alert=True)
+        return ev.UrgentReportOpened(report.id, report.reference)
+
+    async def _urgent_alert(self, ctx: _Context, report: Report, reason: str, phrase: str | None) -> None:
+        """On the timeline: why it is urgent (the button, or the lexicon phrase heard; never the
+        reporter's own words)."""
+        detail = {"urgency": Urgency.URGENT.value, "reason": reason, "heard": phrase}
+        await ctx.reports.add_event(report, "urgent_alert", ctx.now, detail=detail)
         await audit.record(
             ctx.session, action="urgent_alert", actor="reporter", now=ctx.now, report_id=report.id
         )
-        log.warning("urgent report %s opened: danger now", report.reference)
+
+    async def _raise_urgency(self, ctx: _Context, effect: RaiseUrgency) -> ev.Event | None:
+        """Danger heard from a reporter following up their report: it becomes urgent, and the
+        duty officer (or, when it is assigned, its officer) is alerted as for a new urgent report.
+        Danger on a closed case goes to whoever is on duty now: an urgent follow-up report."""
+        report = await ctx.reports.by_reference(effect.reference)
+        if report is None:
+            return None
+        if report.status in CLOSED:
+            follow_up, code = await self._follow_up(ctx, report, Urgency.URGENT)
+            await self._urgent_alert(ctx, follow_up, effect.reason, effect.phrase)
+            return ev.MessageRecorded(effect.reference, follow_up=follow_up.reference, receipt_code=code)
+        report.urgency = Urgency.URGENT
+        report.last_activity_at = ctx.now
+        await self._urgent_alert(ctx, report, effect.reason, effect.phrase)
+        await self._remember_address(ctx, report)
+        log.warning("report %s raised to urgent: danger heard (%s)", report.reference, effect.reason)
         await self._notify(ctx, report, urgent_alert=True)
-        return ev.UrgentReportOpened(report.id, report.reference)
+        return None
 
     async def _submit(self, ctx: _Context, effect: SubmitReport) -> ev.Event | None:
         report = None
@@ -269,6 +299,8 @@ class Runtime:
             log.warning("urgent draft for %s abandoned; filed with what was given", report.reference)
             return None
         code = await ctx.reports.issue_receipt(report, ctx.now, self.receipts.take())
+        if effect.draft.hint:
+            await ctx.reports.add_event(report, "category_hint", ctx.now, detail=effect.draft.hint)
         await ctx.reports.add_event(report, "submitted", ctx.now)
         await audit.record(
             ctx.session, action="submitted", actor="reporter", now=ctx.now, report_id=report.id
@@ -307,15 +339,41 @@ class Runtime:
         )
         return ev.ReceiptChecked(report.reference, report.status, messages)
 
-    async def _record_reporter_message(self, ctx: _Context, effect: RecordReporterMessage) -> None:
+    async def _record_reporter_message(self, ctx: _Context, effect: RecordReporterMessage) -> ev.Event:
+        """The lifecycle's rule decides where the words go (``flows.lifecycle``): an open case,
+        a recently resolved case reopened, or a linked follow-up report; the reporter is told."""
         report = await ctx.reports.by_reference(effect.reference)
         if report is None:
-            return
+            return ev.MessageRecorded(effect.reference, delivered=False)
+        if report.reference in ctx.follow_ups:  # danger in these words already opened one
+            follow_up = ctx.follow_ups[report.reference]
+            await ctx.reports.add_event(follow_up, "reporter_message", ctx.now, text=effect.text)
+            return ev.MessageRecorded(effect.reference, follow_up=follow_up.reference)
         words = Particulars(text=effect.text)
         decision = await carry_out(ctx.reports, report, REPORTER, Move.REPORTER_WRITES, ctx.now, words)
         await self._remember_address(ctx, report)
         for notifier in self.notifiers:
             await notifier.reporter_wrote(ctx.session, report, decision, ctx.now)
+        if Emission.FOLLOW_UP in decision.emits:
+            follow_up, code = await self._follow_up(ctx, report, Urgency.NORMAL)
+            await ctx.reports.add_event(follow_up, "reporter_message", ctx.now, text=effect.text)
+            return ev.MessageRecorded(effect.reference, follow_up=follow_up.reference, receipt_code=code)
+        return ev.MessageRecorded(effect.reference, reopened=Emission.REOPENED in decision.emits)
+
+    async def _follow_up(self, ctx: _Context, closed: Report, urgency: Urgency) -> tuple[Report, str | None]:
+        """The closed case's follow-up report, opened and routed once per transaction; its receipt
+        code only the first time (it is shown once)."""
+        if closed.reference in ctx.follow_ups:
+            return ctx.follow_ups[closed.reference], None
+        channel = ctx.inbound.channel if ctx.inbound else Channel.UNKNOWN
+        report, code = await open_follow_up(
+            ctx.reports, closed, channel, ctx.now, urgency=urgency, prepared=self.receipts.take()
+        )
+        ctx.follow_ups[closed.reference] = report
+        await self._remember_address(ctx, report)
+        log.info("message on closed %s: follow-up %s opened", closed.reference, report.reference)
+        await self._notify(ctx, report, urgent_alert=urgency is Urgency.URGENT)
+        return report, code
 
 
 def idle_sweep_interval(flow: ComplaintFlow) -> timedelta:

@@ -16,6 +16,7 @@ machine, which the per-conversation limits and the start limit have already slow
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 import secrets
@@ -23,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -34,6 +36,9 @@ from flows.i18n import N_
 from flows.outbound import Reply
 from flows.understanding import parse_phone, receipt_digits
 from flows.vocabulary import Channel
+from storage.attachments import AttachmentStore
+from storage.images import ImageRejected, display_copy
+from storage.reports import ReportStore
 
 CHANNEL = Channel.WEB
 CLIENT = re.compile(r"^([A-Za-z0-9_-]{22})([0-9a-f]{32})$")
@@ -46,14 +51,34 @@ LOOKUPS = Limit("webchat-lookups", 10, HOUR)
 ADDRESS_STARTS = Limit("webchat-address-starts", 300, TEN_MINUTES)
 ADDRESS_MESSAGES = Limit("webchat-address-messages", 3000, TEN_MINUTES)
 ADDRESS_LOOKUPS = Limit("webchat-address-lookups", 300, HOUR)
+POLL_SECONDS = 5
+"""How often an open tab asks for officers' replies."""
+POLLS = Limit("webchat-polls", 2 * 600 // POLL_SECONDS, TEN_MINUTES)
+"""Per conversation: an open tab polls every few seconds; a second tab still fits."""
+PHOTOS = Limit("webchat-photos", 30, TEN_MINUTES)
+"""Per conversation: photos of a story, each decoded once."""
 NO_STORE = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
-        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'"
     ),
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
+
+
+SCRIPT_WORDS = {
+    "retry": N_("webchat.retry"),
+    "failed": N_("webchat.failed"),
+    "copied": N_("webchat.copied"),
+    "photoSent": N_("webchat.photo_sent"),
+    "photoTooBig": N_("webchat.photo_too_big"),
+    "photoOnly": N_("webchat.photo_only"),
+    "locationShared": N_("webchat.location_shared"),
+    "locationDenied": N_("webchat.location_denied"),
+}
+"""What the page's script says by itself (in the page's language)."""
 
 
 def reply_json(reply: Reply, question: str) -> dict[str, Any]:
@@ -62,6 +87,8 @@ def reply_json(reply: Reply, question: str) -> dict[str, Any]:
         "urgent": reply.urgent,
         "question": reply.question or question,
         "options": [{"id": o.id, "label": o.label} for o in reply.options],
+        "location": reply.accepts_location,
+        "receipt": reply.receipt,
     }
 
 
@@ -94,16 +121,23 @@ class WebChat:
         def gettext(key: str, **params: object) -> str:
             return self.hotline.catalogues.text(locale, key, **params)
 
+        numbers = [
+            (n.number, _link(n.number, n.kind, deployment.hotline.phone_region), n.label.get(locale))
+            for n in deployment.emergency_numbers
+        ]
         html = self.templates.get_template("chat.html").render(
             _=gettext,
             locale=locale,
             hotline=deployment.hotline.name,
-            numbers=[
-                (n.number, _link(n.number, n.kind, deployment.hotline.phone_region), n.label.get(locale))
-                for n in deployment.emergency_numbers
-            ],
+            numbers=numbers,
             regions=[r.name for r in deployment.regions.values()],
             quick_exit=self.hotline.settings.quick_exit_url,
+            max_photo_bytes=self._max_photo_bytes(),
+            poll_seconds=POLL_SECONDS,
+            page_data={
+                "words": {name: gettext(key) for name, key in SCRIPT_WORDS.items()},
+                "links": [{"number": number, "href": link} for number, link, _label in numbers],
+            },
         )
         return HTMLResponse(html, headers=NO_STORE)
 
@@ -173,9 +207,12 @@ class WebChat:
         if client is None:
             return self._unknown(locale)
         lookup = False
-        if isinstance(body.get("choice"), str):
+        location = _location(body.get("location"))
+        if location is not None:
+            event: ev.Event = location
+        elif isinstance(body.get("choice"), str):
             question = body.get("question") if isinstance(body.get("question"), str) else None
-            event: ev.Event = ev.Choice(body["choice"][:64], asked_in=question or None)
+            event = ev.Choice(body["choice"][:64], asked_in=question or None)
         else:
             text = str(body.get("text", ""))[:TEXT_LIMIT]
             lookup = bool(receipt_digits(text)) and parse_phone(text, "ID") is None
@@ -189,6 +226,95 @@ class WebChat:
             return self._refuse(locale, refusal)
         replies = [reply_json(r, handled.state) for r in handled.replies]
         return JSONResponse({"replies": replies}, headers=NO_STORE)
+
+    def _max_photo_bytes(self) -> int:
+        return int(self.hotline.settings.max_attachment_mb * 1024 * 1024)
+
+    async def photo(self, request: Request) -> Response:
+        """A photo for the story: images only, size-limited, decoded off the event loop into a copy
+        without metadata; the original is sealed like Telegram's and WhatsApp's photos."""
+        form = await request.form(max_files=1, max_fields=4)
+        locale = str(form.get("locale", "id"))
+        locale = locale if locale in ("id", "en") else "id"
+        client = self.known_client(form.get("client"))
+        if client is None:
+            return self._unknown(locale)
+        upload = form.get("photo")
+        limit = self._max_photo_bytes()
+        data = await upload.read(limit + 1) if isinstance(upload, UploadFile) else b""
+        content_type = upload.content_type if isinstance(upload, UploadFile) else None
+        await form.close()
+        now = self.hotline.runtime.clock()
+        async with self.hotline.sessions() as session, session.begin():
+            allowed = await self.limiter.allow(session, PHOTOS, client, now)
+        if not allowed:
+            return self._refuse(locale, N_("webchat.too_many_messages"))
+        if len(data) > limit:
+            return await self._answer(client, ev.Unsupported("too_large"))
+        if not data or not (content_type or "").startswith("image/"):
+            return self._refuse(locale, N_("webchat.photo_only"), status=415)
+        try:
+            display = await asyncio.to_thread(display_copy, data)
+        except ImageRejected:
+            return self._refuse(locale, N_("webchat.photo_only"), status=415)
+        async with self.hotline.sessions() as session, session.begin():
+            attachment = await AttachmentStore(session, self.keyring).add(
+                source_key=f"{CHANNEL}:{secrets.token_hex(16)}",
+                conversation_key=self.keyring.pseudonyms(CHANNEL, client)[0],
+                kind="photo",
+                mime=content_type or "image/jpeg",
+                data=data,
+                now=now,
+                display_copy_made=display,
+            )
+            event = ev.Media("photo", attachment.ref)
+            handled = await self.hotline.runtime.process(session, Inbound(CHANNEL, client, event))
+        replies = [reply_json(r, handled.state) for r in handled.replies]
+        return JSONResponse({"replies": replies}, headers=NO_STORE)
+
+    async def _answer(self, client: str, event: ev.Event) -> Response:
+        async with self.hotline.sessions() as session, session.begin():
+            handled = await self.hotline.runtime.process(session, Inbound(CHANNEL, client, event))
+        replies = [reply_json(r, handled.state) for r in handled.replies]
+        return JSONResponse({"replies": replies}, headers=NO_STORE)
+
+    async def replies(self, request: Request) -> Response:
+        """Officers' replies for an open tab, polled every few seconds with the same client token.
+        The first poll only returns where to start: older replies are read with the receipt code."""
+        body = await _json(request)
+        client = self.known_client(body.get("client"))
+        if client is None:
+            return JSONResponse({"error": "no_client"}, status_code=400, headers=NO_STORE)
+        after = body.get("after")
+        now = self.hotline.runtime.clock()
+        async with self.hotline.sessions() as session, session.begin():
+            if not await self.limiter.allow(session, POLLS, client, now):
+                return JSONResponse({"replies": [], "after": after}, status_code=429, headers=NO_STORE)
+            store = ReportStore(session, self.keyring, {})
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                return JSONResponse({"replies": [], "after": await store.last_event_id()}, headers=NO_STORE)
+            found = await store.officer_replies_to(self.keyring.pseudonyms(CHANNEL, client), CHANNEL, after)
+        replies = []
+        for _event_id, report, text in found:
+            locale = report.locale or "id"
+            catalogues = self.hotline.catalogues
+            heading = catalogues.text(locale, N_("reply.from_officer"), reference=report.reference)
+            replies.append(reply_json(Reply(f"{heading}\n\n{text}"), ""))
+        newest = found[-1][0] if found else after
+        return JSONResponse({"replies": replies, "after": newest}, headers=NO_STORE)
+
+
+def _location(value: Any) -> ev.Location | None:
+    """``{"lat": .., "lon": ..}`` from the browser's geolocation, shared only on the reporter's tap."""
+    if not isinstance(value, dict):
+        return None
+    numbers = [v for v in (value.get("lat"), value.get("lon")) if isinstance(v, int | float)]
+    if len(numbers) != 2 or any(isinstance(v, bool) for v in numbers):
+        return None
+    lat, lon = float(numbers[0]), float(numbers[1])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return ev.Location(lat, lon)
 
 
 async def _json(request: Request) -> dict[str, Any]:

@@ -11,25 +11,32 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flows import inbound as ev
+from flows.alarm import danger_heard
 from flows.conversation import DRAFT_STATES, STATUS_STATES, Conversation
+from flows.danger import Heard
 from flows.deployment import Deployment
 from flows.i18n import Catalogues
 from flows.keys import HELP
 from flows.machine import fire
-from flows.outbound import Outcome, SubmitReport, WipeConversation
+from flows.outbound import Outcome, Reply, SubmitReport, WipeConversation
 from flows.prompts import Prompts
-from flows.status_check import STATUS_HANDLERS, receipt_checked
+from flows.reading import Reading
+from flows.status_check import STATUS_HANDLERS, message_recorded, receipt_checked
 from flows.steps import STEP_HANDLERS, STORY_MESSAGE_LIMIT, Handler, typed
 from flows.turn import Turn
-from flows.understanding import format_receipt, has_words, parse_command, suggest_category
+from flows.understanding import format_receipt, has_words, parse_command, receipt_digits
+
+TEXT_ANSWERS = frozenset({"category", "story", "status_reply"})
+"""Steps where free text is itself an answer, kept even when danger is heard in it."""
 
 
 class ComplaintFlow:
-    def __init__(self, deployment: Deployment, catalogues: Catalogues):
+    def __init__(self, deployment: Deployment, catalogues: Catalogues, reading: Reading):
         self.deployment = deployment
         self.catalogues = catalogues
         self.prompts = Prompts(deployment)
         self.idle_limit = timedelta(hours=deployment.hotline.draft_idle_hours)
+        self.reading = reading
         self.handlers: dict[str, Handler] = {
             **STEP_HANDLERS,
             **STATUS_HANDLERS,
@@ -37,6 +44,7 @@ class ComplaintFlow:
             "emergency": self._on_info_page,
             "about": self._on_info_page,
             "language": self._on_language,
+            "cancel_confirm": self._on_cancel_confirm,
         }
         self.commands: dict[str, Callable[[Turn], None]] = {
             "start": self._go_menu,
@@ -50,7 +58,7 @@ class ComplaintFlow:
         }
 
     def handle(self, conv: Conversation, event: ev.Event, now: datetime) -> Outcome:
-        turn = Turn(conv, now, self.catalogues, self.deployment, self.prompts)
+        turn = Turn(conv, now, self.catalogues, self.deployment, self.prompts, self.reading)
         if isinstance(event, ev.Expire):
             if self.is_idle(conv, now):
                 self._expire(turn, announce=False)
@@ -60,6 +68,8 @@ class ComplaintFlow:
             self._submitted(turn, event)
         elif isinstance(event, ev.ReceiptChecked):
             receipt_checked(turn, event)
+        elif isinstance(event, ev.MessageRecorded):
+            message_recorded(turn, event)
         elif self.is_idle(conv, now):
             self._expire(turn, announce=True)
             conv.last_active = now
@@ -70,7 +80,7 @@ class ComplaintFlow:
 
     def show_menu(self, conv: Conversation, now: datetime) -> Outcome:
         """The current question, for a channel that (re)opens a conversation."""
-        turn = Turn(conv, now, self.catalogues, self.deployment, self.prompts)
+        turn = Turn(conv, now, self.catalogues, self.deployment, self.prompts, self.reading)
         turn.prompt()
         return turn.out
 
@@ -93,12 +103,34 @@ class ComplaintFlow:
                 turn.reprompt("command.unknown")
             else:
                 handler(turn)
+        elif isinstance(event, ev.Text) and (heard := self._hear(turn, event.text)) is not None:
+            danger_heard(turn, heard, self._answer_too(turn, event))
         elif isinstance(event, ev.Unsupported) and event.kind == "too_large":
             turn.reprompt("media.too_large")
         elif isinstance(event, ev.Unsupported):
             turn.reprompt("input.unsupported")
         else:
             self.handlers[turn.conv.state](turn, event)
+
+    def _hear(self, turn: Turn, text: str) -> Heard | None:
+        """Danger in free text; an option's own label ("Nomor darurat") is an answer, not a cry."""
+        if turn.is_option(text) or (turn.conv.state == "status_code" and receipt_digits(text)):
+            return None
+        return self.reading.ear.hear(text)
+
+    def _answer_too(self, turn: Turn, event: ev.Text) -> Callable[[], None] | None:
+        """Where free text is an answer (a story, a message to the officer), it is kept as well."""
+        state = turn.conv.state
+        if state in TEXT_ANSWERS:
+            handler = self.handlers[state]
+            return lambda: handler(turn, event)
+        if state == "menu" and not turn.conv.has_draft and self.reading.categories.suggest(event.text):
+            return lambda: self._story_first(turn, event.text.strip())
+        return None
+
+    def _story_first(self, turn: Turn, text: str) -> None:
+        turn.conv.answers["pending_story"] = text
+        turn.move("start_report", before=turn.t("menu.looks_like_report"))
 
     def _note_outreach(self, conv: Conversation, source: str) -> None:
         """A deep link from a poster or a meeting: remember which, nothing about the person."""
@@ -121,12 +153,14 @@ class ComplaintFlow:
             turn.reprompt("session.expired")
 
     def _submitted(self, turn: Turn, event: ev.ReportSubmitted) -> None:
+        """The receipt is worded while the draft (and so who is reporting) is still known."""
         conv = turn.conv
+        receipt = format_receipt(event.receipt_code)
+        text = turn.t("receipt.done", reference=event.reference, receipt=receipt)
+        turn.out.replies.append(Reply(text, receipt=receipt))
         conv.clear_draft()
         if conv.state != "menu":
             fire(conv, "submit")
-        receipt = format_receipt(event.receipt_code)
-        turn.say("receipt.done", reference=event.reference, receipt=receipt)
         turn.prompt()
 
     # The menu and the pages reached from it.
@@ -138,8 +172,7 @@ class ComplaintFlow:
             turn.prompt()
             return
         if text is not None and not conv.has_draft and self._looks_like_a_report(text):
-            conv.answers["pending_story"] = text
-            turn.move("start_report", before=turn.t("menu.looks_like_report"))
+            self._story_first(turn, text)
             return
         choice = turn.chosen(event)
         if choice == "report" and conv.has_draft and conv.resume_state:
@@ -159,7 +192,7 @@ class ComplaintFlow:
         """Someone who opens with their story should not have to find the menu first."""
         if not has_words(text) or len(text) > STORY_MESSAGE_LIMIT:
             return False
-        suggestion = suggest_category(text, self.deployment.categories)
+        suggestion = self.reading.categories.suggest(text)
         return suggestion is not None or len(text.split()) >= 5
 
     def _on_info_page(self, turn: Turn, event: ev.Event) -> None:
@@ -192,6 +225,15 @@ class ComplaintFlow:
         if conv.state == "menu" and not conv.has_draft:
             turn.reprompt("cancel.nothing")
             return
+        origin = conv.state
+        if conv.has_draft and origin != "cancel_confirm" and fire(conv, "ask_cancel"):
+            conv.cancel_from = origin
+            turn.prompt()
+            return
+        self._forget(turn)
+
+    def _forget(self, turn: Turn) -> None:
+        conv = turn.conv
         had_draft = conv.has_draft
         conv.clear_draft()
         conv.verified_reference = None
@@ -201,8 +243,24 @@ class ComplaintFlow:
         else:
             turn.reprompt("cancel.left")
 
+    def _on_cancel_confirm(self, turn: Turn, event: ev.Event) -> None:
+        choice = turn.chosen(event)
+        if choice == "yes":
+            self._forget(turn)
+        elif choice == "no":
+            self._keep(turn)
+
+    @staticmethod
+    def _keep(turn: Turn) -> None:
+        conv = turn.conv
+        origin, conv.cancel_from = conv.cancel_from or "menu", None
+        turn.move(f"return_{origin}", before=turn.t("cancel.kept"))
+
     def _back(self, turn: Turn) -> None:
         conv = turn.conv
+        if conv.state == "cancel_confirm":
+            self._keep(turn)
+            return
         leaving = conv.state
         if not fire(conv, "back"):
             turn.reprompt("back.cannot")
@@ -230,8 +288,10 @@ class ComplaintFlow:
     @staticmethod
     def _remember_draft(conv: Conversation) -> bool:
         """Leaving a draft for the menu keeps it, to resume at the same question."""
-        if conv.state in DRAFT_STATES and conv.has_draft:
-            conv.resume_state = "review" if conv.state == "edit_menu" else conv.state
+        state = conv.cancel_from if conv.state == "cancel_confirm" else conv.state
+        conv.cancel_from = None
+        if state in DRAFT_STATES and conv.has_draft:
+            conv.resume_state = "review" if state == "edit_menu" else state
             conv.editing = False
             return True
         return False

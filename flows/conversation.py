@@ -27,7 +27,9 @@ REPORT_STEPS: tuple[str, ...] = (
 """The questions of a report, in the order they are asked (``phone`` only if wanted)."""
 
 EDITABLE_STEPS: tuple[str, ...] = REPORT_STEPS[1:]
-DRAFT_STATES: frozenset[str] = frozenset((*REPORT_STEPS, "category_confirm", "review", "edit_menu"))
+DRAFT_STATES: frozenset[str] = frozenset(
+    (*REPORT_STEPS, "category_confirm", "kecamatan_confirm", "kelurahan_confirm", "review", "edit_menu")
+)
 STATUS_STATES: frozenset[str] = frozenset(("status_code", "status_view", "status_reply"))
 
 REQUIRED_ANSWERS: dict[str, str] = {
@@ -51,6 +53,8 @@ class Conversation:
     answers: dict[str, Any] = field(default_factory=dict)
     editing: bool = False
     resume_state: str | None = None
+    cancel_from: str | None = None
+    """Where `batal` was typed, while the reporter is asked whether to delete the draft."""
     urgent_report_id: int | None = None
     urgent_reference: str | None = None
     verified_reference: str | None = None
@@ -86,6 +90,7 @@ class Conversation:
         self.answers = {"source": source} if source else {}
         self.editing = False
         self.resume_state = None
+        self.cancel_from = None
         self.urgent_report_id = None
         self.urgent_reference = None
 

@@ -84,6 +84,18 @@ class StatusMessage:
 
 
 @dataclass(frozen=True)
+class MessageRecorded:
+    """Where a reporter's message to the officer went: its open case, its case reopened, or a linked
+    follow-up report with its own receipt code; ``delivered`` False if the case is gone."""
+
+    reference: str
+    delivered: bool = True
+    reopened: bool = False
+    follow_up: str | None = None
+    receipt_code: str | None = None
+
+
+@dataclass(frozen=True)
 class ReceiptChecked:
     """The outcome of a receipt lookup: ``None`` fields when the code matched nothing."""
 
@@ -103,4 +115,5 @@ Event = (
     | UrgentReportOpened
     | ReportSubmitted
     | ReceiptChecked
+    | MessageRecorded
 )

@@ -55,6 +55,16 @@ CHILD_VARIANTS: dict[str, str] = {
     "prompt.review": N_("prompt.review.child"),
     "receipt.done": N_("receipt.done.child"),
     "danger.now": N_("danger.now.child"),
+    "prompt.cancel_confirm": N_("prompt.cancel_confirm.child"),
+    "prompt.kecamatan_confirm": N_("prompt.kecamatan_confirm.child"),
+    "story.kept_earlier": N_("story.kept_earlier.child"),
+    "prompt.kelurahan_confirm": N_("prompt.kelurahan_confirm.child"),
+    "age.band.unknown": N_("age.band.unknown.child"),
+    "sex.unknown": N_("sex.unknown.child"),
+    "danger.heard": N_("danger.heard.child"),
+    "danger.heard.after": N_("danger.heard.after.child"),
+    "selfharm.heard": N_("selfharm.heard.child"),
+    "selfharm.heard.after": N_("selfharm.heard.after.child"),
 }
 """Simpler, warmer wording for a child reporting about themself."""
 
@@ -82,6 +92,8 @@ HELP: dict[str, str] = {
     "role": N_("help.role"),
     "category": N_("help.category"),
     "category_confirm": N_("help.category_confirm"),
+    "kecamatan_confirm": N_("help.kecamatan_confirm"),
+    "kelurahan_confirm": N_("help.kelurahan_confirm"),
     "danger": N_("help.danger"),
     "age": N_("help.age"),
     "sex": N_("help.sex"),
@@ -93,6 +105,7 @@ HELP: dict[str, str] = {
     "phone": N_("help.phone"),
     "review": N_("help.review"),
     "edit_menu": N_("help.edit_menu"),
+    "cancel_confirm": N_("help.cancel_confirm"),
     "status_code": N_("help.status_code"),
     "status_view": N_("help.status_view"),
     "status_reply": N_("help.status_reply"),

@@ -18,8 +18,11 @@ STATES: tuple[str, ...] = (
     *REPORT_STEPS[:3],
     "category_confirm",
     *REPORT_STEPS[3:],
+    "kecamatan_confirm",
+    "kelurahan_confirm",
     "review",
     "edit_menu",
+    "cancel_confirm",
     "status_code",
     "status_view",
     "status_reply",
@@ -28,7 +31,9 @@ STATES: tuple[str, ...] = (
     "language",
 )
 
-_REPORT_AND_REVIEW = [*REPORT_STEPS, "category_confirm", "review", "edit_menu"]
+CONFIRMATIONS = ["category_confirm", "kecamatan_confirm", "kelurahan_confirm"]
+"""The "is this what you meant?" questions after a guess from typed words."""
+_REPORT_AND_REVIEW = [*REPORT_STEPS, *CONFIRMATIONS, "review", "edit_menu"]
 
 
 def _transitions() -> list[dict[str, Any]]:
@@ -37,12 +42,15 @@ def _transitions() -> list[dict[str, Any]]:
         {"trigger": "decline", "source": "consent", "dest": "menu"},
         {"trigger": "suggest", "source": "category", "dest": "category_confirm"},
         {"trigger": "reject", "source": "category_confirm", "dest": "category"},
+        {"trigger": "guess_kecamatan", "source": "kecamatan", "dest": "kecamatan_confirm"},
+        {"trigger": "reject", "source": "kecamatan_confirm", "dest": "kecamatan"},
+        {"trigger": "guess_kelurahan", "source": "kelurahan", "dest": "kelurahan_confirm"},
     ]
     # While editing from the review, an answer returns to the review once nothing is missing.
     moves.append(
         {
             "trigger": "advance",
-            "source": [*EDITABLE_STEPS, "category_confirm"],
+            "source": [*EDITABLE_STEPS, *CONFIRMATIONS],
             "dest": "review",
             "conditions": "editing_done",
         }
@@ -56,7 +64,9 @@ def _transitions() -> list[dict[str, Any]]:
         ("age", "sex"),
         ("sex", "kecamatan"),
         ("kecamatan", "kelurahan"),
+        ("kecamatan_confirm", "kelurahan"),
         ("kelurahan", "landmark"),
+        ("kelurahan_confirm", "landmark"),
         ("landmark", "story"),
         ("story", "contact"),
     ]
@@ -70,19 +80,25 @@ def _transitions() -> list[dict[str, Any]]:
     moves += [{"trigger": f"edit_{step}", "source": "edit_menu", "dest": step} for step in EDITABLE_STEPS]
     # `menu` keeps a draft; "Lanjutkan laporan" comes back to the question where it stopped.
     moves += [{"trigger": f"resume_{state}", "source": "menu", "dest": state} for state in _REPORT_AND_REVIEW]
+    moves += [
+        {"trigger": f"return_{state}", "source": "cancel_confirm", "dest": state}
+        for state in ["menu", *_REPORT_AND_REVIEW]
+    ]
     # `kembali`: one question back; while editing, back to the review.
     moves.append(
         {
             "trigger": "back",
-            "source": [*EDITABLE_STEPS, "category_confirm", "edit_menu"],
+            "source": [*EDITABLE_STEPS, *CONFIRMATIONS, "edit_menu"],
             "dest": "review",
             "conditions": "editing",
         }
     )
-    backward = [(b, a) for a, b in forward if a != "category_confirm"]
+    backward = [(b, a) for a, b in forward if a not in CONFIRMATIONS]
     backward += [
         ("consent", "menu"),
         ("category_confirm", "category"),
+        ("kecamatan_confirm", "kecamatan"),
+        ("kelurahan_confirm", "kelurahan"),
         ("phone", "contact"),
         ("review", "contact"),
         ("edit_menu", "review"),
@@ -95,7 +111,9 @@ def _transitions() -> list[dict[str, Any]]:
     ]
     moves += [{"trigger": "back", "source": a, "dest": b} for a, b in backward]
     moves += [
-        {"trigger": "cancel", "source": [*_REPORT_AND_REVIEW, *_OTHER], "dest": "menu"},
+        {"trigger": "cancel", "source": [*_REPORT_AND_REVIEW, *_OTHER, "cancel_confirm"], "dest": "menu"},
+        # `batal` with a draft asks first; "no" returns to the question it was asked at.
+        {"trigger": "ask_cancel", "source": ["menu", *_REPORT_AND_REVIEW], "dest": "cancel_confirm"},
         {"trigger": "to_menu", "source": "*", "dest": "menu"},
         {"trigger": "expire", "source": "*", "dest": "menu"},
         {"trigger": "check_status", "source": "*", "dest": "status_code"},

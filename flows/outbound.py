@@ -24,6 +24,8 @@ class Reply:
     accepts_location: bool = False
     question: str | None = None
     """The state whose question this is, for channels that put it in button payloads."""
+    receipt: str | None = None
+    """The receipt code this reply shows once (a channel may offer to copy it and keep it in view)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,19 @@ class OpenUrgentReport:
     """Danger now: the report must exist (and page the duty officer) before anything else."""
 
     draft: ReportDraft
+    reason: str = "button"
+    """What raised the alarm: the button, or danger / self-harm heard in the reporter's words."""
+    phrase: str | None = None
+    """The lexicon phrase heard (never the reporter's own words)."""
+
+
+@dataclass(frozen=True)
+class RaiseUrgency:
+    """Danger heard from a reporter following up a filed report: that report becomes urgent."""
+
+    reference: str
+    reason: str
+    phrase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +75,9 @@ class WipeConversation:
     """The reporter's safety wipe: drop the draft and stored delivery addresses."""
 
 
-Effect = OpenUrgentReport | SubmitReport | CheckReceipt | RecordReporterMessage | WipeConversation
+Effect = (
+    OpenUrgentReport | RaiseUrgency | SubmitReport | CheckReceipt | RecordReporterMessage | WipeConversation
+)
 
 
 @dataclass

@@ -72,11 +72,21 @@ class Prompts:
             turn.offer("other", "category_confirm.other"),
         ]
 
+    def _cancel_confirm(self, turn: Turn) -> Question:
+        return turn.t("prompt.cancel_confirm"), [
+            turn.offer("yes", "cancel_confirm.yes"),
+            turn.offer("no", "cancel_confirm.no"),
+        ]
+
     def _danger(self, turn: Turn) -> Question:
         return turn.t("prompt.danger"), self._labelled(turn, "danger")
 
     def _age(self, turn: Turn) -> Question:
-        return turn.t("prompt.age"), self._labelled(turn, "age")
+        """A child answering about themself is not offered "Balita" (they are typing)."""
+        options = self._labelled(turn, "age")
+        if turn.conv.is_child:
+            options = [o for o in options if o.id != "0-5"]
+        return turn.t("prompt.age"), options
 
     def _sex(self, turn: Turn) -> Question:
         return turn.t("prompt.sex"), self._labelled(turn, "sex")
@@ -84,6 +94,20 @@ class Prompts:
     def _kecamatan(self, turn: Turn) -> Question:
         regions = [Option(r.code, r.name) for r in self.deployment.regions.values()]
         return turn.t("prompt.kecamatan"), [*regions, turn.offer(OUTSIDE, "kecamatan.outside")]
+
+    def _kecamatan_confirm(self, turn: Turn) -> Question:
+        region = self.deployment.regions[turn.conv.answers["region_guess"]]
+        return turn.t("prompt.kecamatan_confirm", kecamatan=region.name), [
+            turn.offer("yes", "place_confirm.yes"),
+            turn.offer("no", "place_confirm.no"),
+        ]
+
+    def _kelurahan_confirm(self, turn: Turn) -> Question:
+        answers = turn.conv.answers
+        return turn.t("prompt.kelurahan_confirm", kelurahan=answers["kelurahan_guess"]), [
+            turn.offer("yes", "place_confirm.yes"),
+            turn.offer("no", "kelurahan_confirm.as_typed", typed=answers["kelurahan_typed"]),
+        ]
 
     def _kelurahan(self, turn: Turn) -> Question:
         skip = turn.offer("skip", "kelurahan.skip")
@@ -103,6 +127,8 @@ class Prompts:
         if not parts and not files:
             return turn.t("prompt.story"), options
         options.append(turn.offer("clear", "story.clear"))
+        if not answers.get("story_started"):
+            return turn.t("prompt.story") + "\n\n" + turn.t("story.kept_earlier"), options
         parts_text = turn.tn("story.parts", "story.parts.plural", parts)
         files_text = turn.tn("story.files", "story.files.plural", files)
         return turn.t("prompt.story.more", parts=parts_text, files=files_text), options

@@ -30,7 +30,7 @@ def age_band(age: int | None) -> AgeBand:
 
 
 def triage(answers: dict[str, Any], deployment: Deployment) -> Urgency:
-    if answers.get("danger") == "yes":
+    if answers.get("danger") == "yes" or answers.get("danger_heard"):
         return Urgency.URGENT
     category = deployment.category_by_code.get(answers.get("category") or "")
     if answers.get("danger") == "unknown" or (category and category.priority == "high"):
@@ -69,6 +69,8 @@ class ReportDraft:
     locale: str
     source: str | None
     complete: bool
+    hint: dict[str, Any] | None = None
+    """The category suggested from the reporter's words and accepted, with the keywords that matched."""
 
     @classmethod
     def from_answers(
@@ -99,6 +101,7 @@ class ReportDraft:
             locale=locale,
             source=answers.get("source"),
             complete=complete,
+            hint=answers.get("hint"),
         )
 
     def content(self) -> dict[str, Any]:

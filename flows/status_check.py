@@ -14,7 +14,7 @@ from flows.machine import fire
 from flows.outbound import CheckReceipt, RecordReporterMessage, Reply
 from flows.steps import typed
 from flows.turn import Turn
-from flows.understanding import receipt_digits
+from flows.understanding import format_receipt, receipt_digits
 
 REPLY_LIMIT = 4_000
 
@@ -66,12 +66,31 @@ def on_status_reply(turn: Turn, event: ev.Event) -> None:
             return
         if conv.verified_reference:
             turn.out.effects.append(RecordReporterMessage(conv.verified_reference, text))
-            turn.move("advance", before=turn.t("status.reply_sent"))
+            fire(conv, "advance")
         return
     if isinstance(event, ev.Media):
         turn.reprompt("status.text_only")
     elif turn.chosen(event) == "back":
         turn.move("back")
+
+
+def message_recorded(turn: Turn, event: ev.MessageRecorded) -> None:
+    """Tell the reporter truthfully where their message went."""
+    conv = turn.conv
+    if not event.delivered:
+        conv.verified_reference = None
+        turn.move("to_menu", before=turn.t("status.reply_lost"))
+    elif event.follow_up is not None and event.receipt_code is not None:
+        receipt = format_receipt(event.receipt_code)
+        words = {"reference": event.reference, "follow_up": event.follow_up, "receipt": receipt}
+        text = turn.t("status.reply_follow_up", **words)
+        turn.out.replies.append(Reply(text, receipt=receipt))
+        conv.verified_reference = event.follow_up
+        turn.prompt()
+    elif event.reopened:
+        turn.reprompt("status.reply_reopened", reference=event.reference)
+    else:
+        turn.reprompt("status.reply_sent")
 
 
 def receipt_checked(turn: Turn, event: ev.ReceiptChecked) -> None:

@@ -10,19 +10,28 @@ from collections.abc import Callable
 from typing import Any
 
 from flows import inbound as ev
+from flows.alarm import BUTTON, file_urgent, show_numbers
+from flows.hints import closest_name
 from flows.i18n import N_
 from flows.keys import MEDIA_SAVED
-from flows.outbound import OpenUrgentReport, Reply, SubmitReport
+from flows.outbound import SubmitReport
 from flows.report import age_band
 from flows.turn import SHORT_TEXT_LIMIT, Turn
-from flows.understanding import has_words, parse_age, parse_phone, suggest_category
+from flows.understanding import has_words, parse_age, parse_phone
 
 STORY_MESSAGE_LIMIT = 10_000
 STORY_TOTAL_LIMIT = 30_000
 STORY_ATTACHMENT_LIMIT = 20
 KELURAHAN_LIMIT = 80
 
+COORD_DECIMALS = 4
+"""About 11 m: enough to find a house, and every channel stores no more than that."""
+
 Handler = Callable[[Turn, ev.Event], None]
+
+
+def rounded(location: ev.Location) -> list[float]:
+    return [round(location.lat, COORD_DECIMALS), round(location.lon, COORD_DECIMALS)]
 
 
 def typed(turn: Turn, event: ev.Event) -> str | None:
@@ -67,16 +76,18 @@ def on_category(turn: Turn, event: ev.Event) -> None:
     choice = turn.chosen(event)
     if choice is not None:
         turn.conv.answers["category"] = choice
+        turn.conv.answers.pop("hint", None)
         turn.advance()
 
 
 def category_from_text(turn: Turn, text: str) -> None:
     """ "dipukul ayahnya" suggests kekerasan fisik; a longer story is kept for later."""
     answers = turn.conv.answers
-    suggestion = suggest_category(text, turn.deployment.categories)
+    suggestion = turn.reading.categories.suggest(text)
     if suggestion is not None:
         keep_story(answers, text)
-        answers["suggested"] = suggestion.code
+        answers["suggested"] = suggestion.category.code
+        answers["suggested_words"] = list(suggestion.words)
         turn.move("suggest")
     elif has_words(text) and len(text.split()) >= 3 and len(text) <= STORY_MESSAGE_LIMIT:
         keep_story(answers, text)
@@ -90,9 +101,11 @@ def on_category_confirm(turn: Turn, event: ev.Event) -> None:
     answers = turn.conv.answers
     if choice == "yes":
         answers["category"] = answers.pop("suggested")
+        answers["hint"] = {"category": answers["category"], "words": answers.pop("suggested_words", [])}
         turn.advance()
     elif choice == "other":
         answers.pop("suggested", None)
+        answers.pop("suggested_words", None)
         turn.move("reject")
 
 
@@ -103,10 +116,8 @@ def on_danger(turn: Turn, event: ev.Event) -> None:
     conv = turn.conv
     conv.answers["danger"] = choice
     if choice == "yes":
-        numbers = turn.prompts.emergency_text(turn, turn.t("danger.now"))
-        turn.out.replies.append(Reply(numbers, urgent=True))
-        if conv.urgent_report_id is None:
-            turn.out.effects.append(OpenUrgentReport(turn.draft(complete=False)))
+        show_numbers(turn, N_("danger.now"))
+        file_urgent(turn, BUTTON)
     turn.advance()
 
 
@@ -149,10 +160,17 @@ def set_region(turn: Turn, code: str) -> None:
 def on_kecamatan(turn: Turn, event: ev.Event) -> None:
     if isinstance(event, ev.Location):
         region = turn.deployment.nearest_region(event.lat, event.lon)
-        turn.conv.answers["coords"] = [event.lat, event.lon]
+        turn.conv.answers["coords"] = rounded(event)
         set_region(turn, region.code)
         turn.say("location.matched", kecamatan=region.name)
         turn.advance()
+        return
+    text = typed(turn, event)
+    regions = {r.name: r.code for r in turn.deployment.regions.values()}
+    guess = closest_name(text, list(regions)) if text else None
+    if guess is not None:
+        turn.conv.answers["region_guess"] = regions[guess]
+        turn.move("guess_kecamatan")
         return
     choice = turn.chosen(event)
     if choice is not None:
@@ -160,16 +178,34 @@ def on_kecamatan(turn: Turn, event: ev.Event) -> None:
         turn.advance()
 
 
+def on_kecamatan_confirm(turn: Turn, event: ev.Event) -> None:
+    """ "pekalongan timr": "Maksud Anda Kecamatan Pekalongan Timur?" """
+    choice = turn.chosen(event)
+    answers = turn.conv.answers
+    if choice == "yes":
+        set_region(turn, answers.pop("region_guess"))
+        turn.advance()
+    elif choice == "no":
+        answers.pop("region_guess", None)
+        turn.move("reject")
+
+
 def on_kelurahan(turn: Turn, event: ev.Event) -> None:
     answers = turn.conv.answers
     if isinstance(event, ev.Location):
-        answers["coords"] = [event.lat, event.lon]
+        answers["coords"] = rounded(event)
         turn.reprompt("location.saved")
         return
     text = typed(turn, event)
     if text is not None and has_words(text) and not text.isdigit():
         if len(text) > KELURAHAN_LIMIT:
             turn.reprompt("input.too_long", limit=KELURAHAN_LIMIT)
+            return
+        region = turn.deployment.regions.get(answers.get("region") or "")
+        guess = closest_name(text, region.kelurahan) if region else None
+        if guess is not None:
+            answers["kelurahan_guess"], answers["kelurahan_typed"] = guess, text
+            turn.move("guess_kelurahan")
             return
         answers["kelurahan"], answers["kelurahan_answered"] = text, True
         turn.advance()
@@ -183,10 +219,22 @@ def on_kelurahan(turn: Turn, event: ev.Event) -> None:
     turn.advance()
 
 
+def on_kelurahan_confirm(turn: Turn, event: ev.Event) -> None:
+    """ "krapyk": "Maksud Anda Krapyak?"; "Bukan" keeps the name as it was typed."""
+    choice = turn.chosen(event)
+    answers = turn.conv.answers
+    if choice is None:
+        return
+    guess, typed_name = answers.pop("kelurahan_guess", None), answers.pop("kelurahan_typed", None)
+    answers["kelurahan"] = guess if choice == "yes" else typed_name
+    answers["kelurahan_answered"] = True
+    turn.advance()
+
+
 def on_landmark(turn: Turn, event: ev.Event) -> None:
     answers = turn.conv.answers
     if isinstance(event, ev.Location):
-        answers["coords"] = [event.lat, event.lon]
+        answers["coords"] = rounded(event)
         answers["landmark_answered"] = True
         turn.say("location.saved")
         turn.advance()
@@ -216,10 +264,11 @@ def on_story(turn: Turn, event: ev.Event) -> None:
             return
         files.append({"kind": event.kind, "ref": event.ref})
         answers.pop("story_done", None)
+        answers["story_started"] = True
         turn.reprompt(MEDIA_SAVED.get(event.kind, MEDIA_SAVED["document"]))
         return
     if isinstance(event, ev.Location):
-        answers["coords"] = [event.lat, event.lon]
+        answers["coords"] = rounded(event)
         turn.reprompt("location.saved")
         return
     text = typed(turn, event)
@@ -231,7 +280,7 @@ def on_story(turn: Turn, event: ev.Event) -> None:
         if not answers.get("story") and not answers.get("attachments"):
             turn.reprompt("story.empty")
             return
-        answers["story_done"] = True
+        answers["story_done"] = answers["story_started"] = True
         turn.advance()
     elif choice == "clear":
         answers["story"], answers["attachments"] = [], []
@@ -249,6 +298,7 @@ def story_text(turn: Turn, text: str) -> None:
     else:
         answers["story"] = [*story, text]
         answers.pop("story_done", None)
+        answers["story_started"] = True
         turn.reprompt("story.saved")
 
 
@@ -298,8 +348,8 @@ def on_review(turn: Turn, event: ev.Event) -> None:
     elif choice == "edit":
         turn.move("edit")
     elif choice == "cancel":
-        conv.clear_draft()
-        turn.move("cancel", before=turn.t("cancel.done"))
+        conv.cancel_from = conv.state
+        turn.move("ask_cancel")
 
 
 def on_edit_menu(turn: Turn, event: ev.Event) -> None:
@@ -325,7 +375,9 @@ STEP_HANDLERS: dict[str, Handler] = {
     "age": on_age,
     "sex": on_sex,
     "kecamatan": on_kecamatan,
+    "kecamatan_confirm": on_kecamatan_confirm,
     "kelurahan": on_kelurahan,
+    "kelurahan_confirm": on_kelurahan_confirm,
     "landmark": on_landmark,
     "story": on_story,
     "contact": on_contact,

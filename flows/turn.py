@@ -22,6 +22,7 @@ from flows.understanding import ALIASES, has_words, match_label
 
 if TYPE_CHECKING:
     from flows.prompts import Prompts
+    from flows.reading import Reading
 
 SHORT_TEXT_LIMIT = 200
 LOCATION_STATES = frozenset({"kecamatan", "kelurahan", "landmark", "story"})
@@ -34,6 +35,7 @@ class Turn:
     catalogues: Catalogues
     deployment: Deployment
     prompts: Prompts
+    reading: Reading
     out: Outcome = field(default_factory=Outcome)
 
     # Wording.

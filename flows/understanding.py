@@ -13,8 +13,6 @@ from typing import TypeVar
 
 import phonenumbers
 
-from flows.deployment import Category
-
 COMMAND_WORDS: dict[str, frozenset[str]] = {
     "menu": frozenset({"menu", "menu utama", "main menu"}),
     "batal": frozenset({"batal", "batalkan", "cancel"}),
@@ -40,7 +38,20 @@ SLASH_ALIASES: dict[str, str] = {
 ALIASES: dict[str, tuple[str, ...]] = {
     "yes": ("ya", "iya", "y", "yes", "benar", "betul", "ok", "oke"),
     "no": ("tidak", "tdk", "nggak", "enggak", "gak", "ga", "no", "n", "bukan"),
-    "unknown": ("tidak tahu", "tdk tahu", "gak tahu", "nggak tahu", "entah", "don't know", "unknown"),
+    "unknown": (
+        "tidak tahu",
+        "tdk tahu",
+        "gak tahu",
+        "nggak tahu",
+        "tidak tau",
+        "gak tau",
+        "ga tau",
+        "nggak tau",
+        "gatau",
+        "entah",
+        "don't know",
+        "unknown",
+    ),
     "agree": ("setuju", "ya", "iya", "yes", "ok", "oke", "agree"),
     "decline": ("tidak", "tidak setuju", "no", "disagree"),
     "other": ("bukan", "tidak", "no", "lain", "yang lain"),
@@ -115,17 +126,6 @@ def match_label(text: str, choices: Sequence[T], labels: Sequence[Iterable[str]]
         return None
     hits = [c for c, names in zip(choices, normalised, strict=True) if any(words in n for n in names)]
     return hits[0] if len(hits) == 1 else None
-
-
-def suggest_category(text: str, categories: Sequence[Category]) -> Category | None:
-    """The category whose keywords the text mentions most ("dipukul ayahnya" → fisik)."""
-    words = f" {normalise(text)} "
-    best, best_hits = None, 0
-    for category in categories:
-        hits = sum(1 for kw in category.keywords if f" {normalise(kw)} " in words)
-        if hits > best_hits:
-            best, best_hits = category, hits
-    return best
 
 
 def parse_age(text: str) -> int | None:

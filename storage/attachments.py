@@ -39,16 +39,20 @@ class AttachmentStore:
         mime: str,
         data: bytes,
         now: datetime,
+        display_copy_made: bytes | None = None,
     ) -> Attachment:
         """Keep a received file. ``mime`` is what the sender claimed; it is not trusted and not
-        kept: the stored type comes from the content."""
+        kept: the stored type comes from the content. ``display_copy_made``: a copy already decoded
+        off the event loop (web chat uploads)."""
         existing = await self.by_source(source_key)
         if existing is not None:
             return existing
         ref = "att-" + secrets.token_hex(12)
         display = None
         found = sniff(data)
-        if found.is_image:
+        if display_copy_made is not None and found.is_image:
+            display = self.keyring.seal(display_copy_made, _context(ref, "display"))
+        elif found.is_image:
             try:
                 display = self.keyring.seal(display_copy(data), _context(ref, "display"))
             except ImageRejected:

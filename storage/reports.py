@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.report import ReportDraft
@@ -186,6 +186,33 @@ class ReportStore:
             TimelineMessage(e.kind, e.at, self.keyring.open(e.sealed, context).decode() if e.sealed else None)
             for e in events
         ]
+
+    async def officer_replies_to(
+        self, conversation_keys: Sequence[str], channel: str, after: int
+    ) -> list[tuple[int, Report, str]]:
+        """Officers' replies (event id, report, text) on the reports this conversation may still
+        receive replies for (its delivery address exists), newer than event ``after``."""
+        reports = (
+            select(DeliveryAddress.report_id)
+            .where(DeliveryAddress.conversation_key.in_(conversation_keys))
+            .where(DeliveryAddress.channel == channel)
+            .scalar_subquery()
+        )
+        statement = (
+            select(CaseEvent, Report)
+            .join(Report, Report.id == CaseEvent.report_id)
+            .where(CaseEvent.report_id.in_(reports), CaseEvent.kind == "officer_reply", CaseEvent.id > after)
+            .order_by(CaseEvent.id)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [
+            (event.id, report, self.keyring.open(event.sealed, event_context(report.id)).decode())
+            for event, report in rows
+            if event.sealed
+        ]
+
+    async def last_event_id(self) -> int:
+        return int(await self.session.scalar(select(func.max(CaseEvent.id))) or 0)
 
     # Where replies go.
 

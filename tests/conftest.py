@@ -22,6 +22,7 @@ from playwright.async_api import Browser, async_playwright
 from bot.catalogue_files import load_catalogues
 from bot.deployment_file import load_deployment
 from bot.hotline import Hotline
+from bot.lexicon_files import reading_for
 from bot.settings import Settings
 from flows.complaint import ComplaintFlow
 from flows.deployment import Deployment
@@ -61,7 +62,7 @@ def catalogues() -> Catalogues:
 
 @pytest.fixture(scope="session")
 def flow(deployment: Deployment, catalogues: Catalogues) -> ComplaintFlow:
-    return ComplaintFlow(deployment, catalogues)
+    return ComplaintFlow(deployment, catalogues, reading_for(deployment))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 """axe-core 4.14.1 (MPL-2.0, Deque Systems), vendored so CI needs no npm: ``npm pack axe-core``
 and copy ``package/axe.min.js`` here to update it."""
-STORY = "Tetangga: <script>alert('x')</script> <b>anak</b> dikunci di kamar & tidak diberi makan."
+STORY = "Tetangga: <script>alert('x')</script> <b>anak</b> ditinggal sendirian & tidak diberi makan."
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}

@@ -143,6 +143,12 @@ async def test_a_reporter_writing_after_an_invalid_closure_leaves_it_closed(hotl
     await say(hotline, ev.Choice("status"))
     await say(hotline, code)
     await say(hotline, ev.Choice("reply"))
-    await say(hotline, "Ini laporan yang berbeda.")
-    assert (await the_report(hotline)).status == Status.INVALID
-    assert await addresses(hotline) == 0
+    told = await say(hotline, "Ini laporan yang berbeda.")
+    async with hotline.sessions() as session:
+        reports = (await session.scalars(select(Report).order_by(Report.id))).all()
+        kept = set((await session.scalars(select(DeliveryAddress.report_id))).all())
+    closed, follow_up = reports
+    assert closed.status == Status.INVALID, "the closed case stays closed"
+    assert closed.id not in kept, "and keeps no way to reach the reporter"
+    assert follow_up.status == Status.NEW and follow_up.id in kept, "a linked follow-up takes the message"
+    assert follow_up.reference in told

@@ -230,7 +230,7 @@ async def test_audit_rows_and_logs_hold_no_content(server: Harness) -> None:
     officer = Client(server)
     await officer.sign_in("dewi", password(server, "dewi"))
     await officer.post(f"/admin/cases/{reference}/acknowledge", {})
-    assert "dikunci di kamar" in (await officer.http.get(f"/admin/cases/{reference}")).text
+    assert "ditinggal sendirian" in (await officer.http.get(f"/admin/cases/{reference}")).text
     await officer.post(f"/admin/cases/{reference}/reply", {"text": "Kami akan berkunjung besok pagi."})
     await server.api.wait_for(lambda: any("berkunjung besok pagi" in t for t in server.api.texts(9106)))
     mine = server.query(
@@ -241,10 +241,10 @@ async def test_audit_rows_and_logs_hold_no_content(server: Harness) -> None:
         "reads and acts audited"
     )
     for row in server.query("SELECT action, detail FROM audit_log"):
-        assert "dikunci di kamar" not in str(row) and "berkunjung" not in str(row)
+        assert "ditinggal sendirian" not in str(row) and "berkunjung" not in str(row)
     log = (server.folder / "serve.log").read_text()
     assert "submitted" in log, "the log is the server's, and it saw this report"
-    assert "dikunci di kamar" not in log and "Kami akan berkunjung" not in log
+    assert "ditinggal sendirian" not in log and "Kami akan berkunjung" not in log
 
 
 async def test_statistics_roster_and_export_for_a_supervisor(browser: Browser, server: Harness) -> None:
@@ -262,7 +262,7 @@ async def test_statistics_roster_and_export_for_a_supervisor(browser: Browser, s
     download = await download_info.value
     exported = read_text(Path(await download.path()))
     assert exported.startswith("Kelompok;Uraian;")
-    assert "dikunci di kamar" not in exported and "PKSAI-2026" not in exported
+    assert "ditinggal sendirian" not in exported and "PKSAI-2026" not in exported
     await page.get_by_role("link", name="Jadwal piket").first.click()
     await page.get_by_label("Jenis").select_option("leave")
     await page.get_by_label("Petugas (kosongkan untuk libur unit)").select_option(label="Dewi Lestari")

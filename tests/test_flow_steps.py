@@ -92,6 +92,9 @@ def test_batal_cancels_and_forgets_the_draft(chat: Chat, state: str, catalogues)
     reach(chat, state)
     had_draft = chat.conv.has_draft
     chat.send("batal")
+    if had_draft:
+        assert chat.state == "cancel_confirm", "a draft is only deleted once confirmed"
+        chat.send("ya")
     assert chat.state == "menu"
     assert not chat.conv.has_draft
     expected = "cancel.done" if had_draft else "cancel.left"

@@ -114,7 +114,7 @@ async def test_a_whole_report_by_typing(server: Harness) -> None:
         ("perempuan", "Di kecamatan mana"),
         ("timur", "Kelurahan/desa mana di Kecamatan Pekalongan Timur?"),
         ("Setono", "Ada patokan"),
-        ("lewati", "Tersimpan: 1 pesan"),
+        ("lewati", "Yang sudah Anda tulis tadi juga tersimpan"),
         ("Sering dipukul pakai gagang sapu.", "Tersimpan"),
         ("selesai", "tetap anonim"),
         ("0812 1111 2222", "Periksa laporan"),
@@ -503,3 +503,15 @@ async def test_long_polling_feeds_the_same_inbox(
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_danger_typed_in_telegram_brings_the_numbers_and_an_urgent_report(server: Harness) -> None:
+    chat = 5090
+    await say(server, chat, "/start", "Apa yang ingin Anda lakukan?")
+    before = len(server.api.texts(chat))
+    await say(server, chat, "tlg aku dlm bahaya skrg", "112")
+    alarm = server.api.texts(chat)[before]
+    assert "129" in alarm and "08111129129" in alarm, "the numbers come first"
+    await server.api.wait_for(lambda: "Apa yang ingin Anda lakukan?" in server.api.texts(chat)[-1])
+    rows = server.query("SELECT urgency, complete, channel FROM reports WHERE channel = 'telegram'")
+    assert ("urgent", 0, "telegram") in rows

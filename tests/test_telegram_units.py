@@ -34,7 +34,18 @@ def test_long_replies_are_split_under_the_limit_after_escaping() -> None:
 def test_every_button_of_every_question_fits_in_64_bytes(flow, clock) -> None:
     for state in STATES:
         chat = Chat(
-            flow, clock, Conversation(state=state, answers={"region": "33.75.01", "suggested": "fisik"})
+            flow,
+            clock,
+            Conversation(
+                state=state,
+                answers={
+                    "region": "33.75.01",
+                    "suggested": "fisik",
+                    "region_guess": "33.75.02",
+                    "kelurahan_guess": "Pringrejo",
+                    "kelurahan_typed": "pringrej",
+                },
+            ),
         )
         chat.conv.verified_reference = "PKSAI-2026-000001"
         chat.send("bantuan")

@@ -88,3 +88,21 @@ def test_killed_half_way_it_resumes_where_it_stopped(sandbox_env: dict[str, str]
     child.expect(pexpect.EOF)
     [(_, category, age_band, region)] = reports_in(tmp_path / "hotline.db")
     assert (category, age_band, region) == ("putus-sekolah", "13-17", "33.75.03")
+
+
+def test_danger_typed_in_the_terminal_brings_the_numbers_and_an_urgent_report(
+    sandbox_env: dict[str, str], tmp_path: Path
+) -> None:
+    child = start_chat(sandbox_env, tmp_path)
+    child.sendline("tolooong, bapak lagi ngamuk bawa golok")
+    child.expect("112")
+    child.expect("SAPA 129")
+    child.expect("Apa yang ingin Anda lakukan\\?")
+    child.expect("> ")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    with sqlite3.connect(tmp_path / "hotline.db") as connection:
+        rows = connection.execute("SELECT urgency, complete FROM reports").fetchall()
+        events = connection.execute("SELECT detail FROM case_events WHERE kind = 'urgent_alert'").fetchall()
+    assert rows == [("urgent", 0)]
+    assert '"reason": "danger"' in events[0][0]

@@ -213,3 +213,16 @@ async def test_an_officer_reply_outside_24_hours_waits_for_the_reporter(
     await send(server, graph, wa, hooks.text(wa, "menu"), "Kami sudah ke rumahnya, anak aman.")
     await server.api.wait_for(lambda: any("besok kami datang" in t for t in graph.texts(wa)))
     assert server.query("SELECT count(*) FROM outbox WHERE held_reason IS NOT NULL") == [(0,)]
+
+
+async def test_danger_typed_in_whatsapp_brings_the_numbers_and_an_urgent_report(
+    server: Harness, graph: FakeGraphAPI
+) -> None:
+    wa = "6281200000090"
+    hooks: Webhooks = server.webhooks  # type: ignore[attr-defined]
+    await send(server, graph, wa, hooks.text(wa, "halo"), "Apa yang ingin Anda lakukan?")
+    await send(server, graph, wa, hooks.text(wa, "aku pengen mati aja"), "112")
+    alarm = next(t for t in graph.texts(wa) if "112" in t)
+    assert "Terima kasih sudah mau bercerita" in alarm and "08111129129" in alarm
+    rows = server.query("SELECT urgency FROM reports WHERE channel = 'whatsapp' AND complete = 0")
+    assert rows == [("urgent",)]
