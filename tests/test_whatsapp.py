@@ -224,5 +224,5 @@ async def test_danger_typed_in_whatsapp_brings_the_numbers_and_an_urgent_report(
     await send(server, graph, wa, hooks.text(wa, "aku pengen mati aja"), "112")
     alarm = next(t for t in graph.texts(wa) if "112" in t)
     assert "Terima kasih sudah mau bercerita" in alarm and "08111129129" in alarm
-    rows = server.query("SELECT urgency FROM reports WHERE channel = 'whatsapp' AND complete = 0")
+    rows = server.query("SELECT urgency FROM reports WHERE channel = 'whatsapp' AND NOT complete")
     assert rows == [("urgent",)]
