@@ -1,28 +1,27 @@
 """Sending Web Push alerts from the outbox: encrypted for the device (RFC 8291), signed with our
-VAPID key (RFC 8292), once, with retries.
+VAPID key (RFC 8292), once, with retries — on the shared ``OutboxSender`` like every channel.
 
-Same life as the other senders: lease a due row, call the push service without holding a database
-lock, settle the row. 404/410 mean the browser dropped the subscription: it is deleted and its
-pending alerts given up. 429 waits ``Retry-After``; 5xx and network errors back off.
+404/410 mean the browser dropped the subscription: it is deleted and its pending alerts given up.
+429 waits ``Retry-After``; 5xx and network errors back off; other refusals are not retried.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import aiohttp
 from pywebpush import WebPushException, webpush_async
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
+from bot.outbox_sender import OutboxSender, Outcome, Result
+from bot.pacing import Pacer
 from bot.push import CHANNEL, settings_vapid
-from bot.worker import drain_forever
 from storage.models import OutboxMessage, PushSubscription
-from storage.outbox import Outbox
+from storage.outbox import Claimed, Outbox
 from storage.push_subscriptions import PushSubscriptions
 
 log = logging.getLogger(__name__)
@@ -30,55 +29,38 @@ GONE = (404, 410)
 TTL_SECONDS = 12 * 3600
 """A phone that is off for the night still gets the alert when it wakes."""
 TIMEOUT_SECONDS = 15
+RATE = 50.0
+"""Alerts per second to the push services, all devices together (they are few and small)."""
 
 
-class PushSender:
-    def __init__(self, hotline: Hotline):
-        settings = hotline.settings
-        self.hotline = hotline
-        self.keyring = settings.keyring
-        self.backoff_base = settings.outbox_backoff_base
-        self.vapid = settings_vapid(settings)
-        self.subject = settings.vapid_contact
-        self.lease = timedelta(seconds=TIMEOUT_SECONDS + 5)
-        self.wake = asyncio.Event()
+class PushSender(OutboxSender):
+    channel = CHANNEL
+
+    def __init__(self, hotline: Hotline, concurrency: int = 16):
+        super().__init__(hotline, Pacer(RATE), concurrency)
+        self.vapid = settings_vapid(hotline.settings)
+        self.subject = hotline.settings.vapid_contact
         self._http: aiohttp.ClientSession | None = None
 
-    def outbox(self, session: Any) -> Outbox:
-        return Outbox(session, self.keyring, self.backoff_base)
-
     async def run(self) -> None:
-        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS))
         try:
-            await drain_forever("push outbox", self.run_once, self.wake, self._idle_seconds)
+            await super().run()
         finally:
-            await self._http.close()
+            if self._http is not None:
+                await self._http.close()
 
-    async def _idle_seconds(self) -> float:
-        async with self.hotline.sessions() as session:
-            due = await self.outbox(session).next_due(CHANNEL)
-        if due is None:
-            return 1.0
-        wait = (due - self.hotline.runtime.clock()).total_seconds()
-        return min(max(wait, 0.05), 1.0)
+    def http(self) -> aiohttp.ClientSession:
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS))
+        return self._http
 
-    async def run_once(self) -> bool:
-        """Send the next due alert; False when nothing is due."""
-        async with self.hotline.sessions() as session, session.begin():
-            outbox = self.outbox(session)
-            now = self.hotline.runtime.clock()
-            row = await outbox.claim(CHANNEL, now)
-            if row is None:
-                return False
-            params = outbox.params(row)
-            device = await session.get(PushSubscription, params.get("subscription", 0))
-            if device is None:
-                outbox.dead(row, now, "unsubscribed")
-                return True
-            row.not_before = now + self.lease
-            message_id = row.id
-            info = PushSubscriptions(session, self.keyring).open(device).info()
-            payload = params["payload"]
+    async def deliver(self, message: Claimed) -> Result:
+        async with self.hotline.reads() as session:
+            device = await session.get(PushSubscription, message.params.get("subscription", 0))
+            info = PushSubscriptions(session, self.keyring).open(device).info() if device else None
+        if info is None:
+            return Result(Outcome.DEAD, "unsubscribed")
+        payload = message.params["payload"]
         try:
             await webpush_async(
                 info,
@@ -87,46 +69,38 @@ class PushSender:
                 vapid_claims={"sub": self.subject, "aud": _audience(info["endpoint"])},
                 ttl=TTL_SECONDS,
                 headers={"Urgency": "high" if payload.get("urgency") == "urgent" else "normal"},
-                aiohttp_session=self._http,
+                aiohttp_session=self.http(),
             )
         except WebPushException as exc:
             status = exc.status_code or 0
             if status in GONE:
-                await self._settle(message_id, "gone", str(status))
-            elif status == 429 or status >= 500:
-                await self._settle(message_id, "retry", str(status), _retry_after(exc.retry_after))
-            else:
-                log.warning("push service refused an alert: %s", status)
-                await self._settle(message_id, "dead", str(status))
+                return Result(Outcome.DEAD, str(status), detail="gone")
+            if status == 429 or status >= 500:
+                return Result(Outcome.RETRY, str(status), _retry_after(exc.retry_after))
+            log.warning("push service refused an alert: %s", status)
+            return Result(Outcome.DEAD, str(status))
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            await self._settle(message_id, "retry", type(exc).__name__)
-        else:
-            await self._settle(message_id, "sent")
-        return True
+            return Result(Outcome.RETRY, type(exc).__name__)
+        return Result(Outcome.SENT)
 
-    async def _settle(
-        self, message_id: int, outcome: str, error: str = "", after: timedelta | None = None
+    async def settled(
+        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
     ) -> None:
-        async with self.hotline.sessions() as session, session.begin():
-            outbox = self.outbox(session)
-            row = await session.get(OutboxMessage, message_id)
-            if row is None or row.sent_at is not None:
-                return
-            now = self.hotline.runtime.clock()
-            device_id = outbox.params(row).get("subscription", 0)
-            if outcome == "sent":
-                outbox.sent(row, now)
-                device = await session.get(PushSubscription, device_id)
-                if device is not None:
-                    device.last_sent_at = now
-            elif outcome == "retry":
-                outbox.retry(row, now, error, after)
-            elif outcome == "gone":
-                await PushSubscriptions(session, self.keyring).forget(device_id)
-                await outbox.drop_destination(row.destination, now, error)
-                log.info("a push subscription expired and was removed")
-            else:
-                outbox.dead(row, now, error)
+        device_id = _device_of(row.destination)
+        if result.detail == "gone":
+            await PushSubscriptions(session, self.keyring).forget(device_id)
+            await outbox.drop_destination(row.destination, now, result.error)
+            log.info("a push subscription expired and was removed")
+        elif result.outcome == Outcome.SENT:
+            device = await session.get(PushSubscription, device_id)
+            if device is not None:
+                device.last_sent_at = now
+
+
+def _device_of(destination: str) -> int:
+    """``push:<id>`` back to the subscription's id (see ``bot.push.destination``)."""
+    _, _, number = destination.partition(":")
+    return int(number) if number.isascii() and number.isdigit() else 0
 
 
 def _audience(endpoint: str) -> str:
