@@ -9,6 +9,7 @@ from bot.hotline import Hotline
 from flows import inbound as ev
 from storage.models import CaseEvent
 from tests.chat import STANDARD_PATH
+from tests.inprocess import Browser, add_staff
 from tests.test_runtime import file_report, reports, say
 
 
@@ -63,3 +64,16 @@ async def test_the_words_that_suggested_the_category_are_on_the_timeline(hotline
         statement = select(CaseEvent.detail).where(CaseEvent.kind == "category_hint")
         hints = list((await session.scalars(statement)).all())
     assert hints == [{"category": "fisik", "words": ["digebuk"]}]
+
+
+async def test_the_officer_sees_why_it_is_urgent_and_why_this_category(hotline: Hotline) -> None:
+    path = [(s, ev.Text("anaknya dipukuli ayahnya") if s == "category" else e) for s, e in STANDARD_PATH]
+    path.insert(2, ("role", ev.Text("tolong, ini darurat")))
+    path.insert(5, ("category_confirm", ev.Choice("yes")))
+    await file_report(hotline, path)
+    await add_staff(hotline, "sinta", "supervisor")
+    async with Browser(hotline) as supervisor:
+        await supervisor.sign_in("sinta")
+        page = (await supervisor.http.get("/admin/cases/PKSAI-2026-000001")).text
+    assert "Disarankan dari tulisan pelapor" in page and "Kekerasan fisik — dipukul" in page
+    assert "terdengar: “darurat”" in page, "the lexicon phrase, not the reporter's words"
