@@ -13,7 +13,7 @@ from admin.desk_core import ActionRefused, DeskCore
 from admin.form_values import parse_id
 from flows.lifecycle import Move
 from storage.models import Referral, Report
-from storage.reports import event_context
+from storage.reports import referral_context
 
 REFERRAL_STATUSES = ("diajukan", "diterima", "ditolak", "selesai")
 OPEN_REFERRALS = ("diajukan", "diterima")
@@ -27,10 +27,6 @@ class ReferralView:
     note: str | None
     contact: str | None
     overdue: bool
-
-
-def referral_context(report_id: int) -> str:
-    return event_context(report_id) + ":referral"
 
 
 class Referrals(DeskCore):

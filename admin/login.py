@@ -25,7 +25,7 @@ from bot.slow_checks import SLOW_CHECKS, Busy, SlowChecks
 from storage import attempts
 from storage.crypto import Keyring
 from storage.models import ConsoleSession, Officer
-from storage.officers import HASHER
+from storage.officers import HASHER, totp_context
 
 WINDOW = timedelta(minutes=15)
 ACCOUNT_LIMIT = 5
@@ -111,10 +111,6 @@ def needs_totp(officer: Officer) -> bool:
     """Admins and supervisors (who read every case of the unit) must use two-factor sign-in;
     officers once they turned it on."""
     return officer.role in ("admin", "supervisor") or officer.totp_sealed is not None
-
-
-def totp_context(officer: Officer) -> str:
-    return f"totp:{officer.id}"
 
 
 def new_totp_secret() -> str:

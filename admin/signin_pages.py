@@ -19,6 +19,7 @@ from bot.slow_checks import SLOW_CHECKS
 from flows.i18n import N_
 from storage import audit
 from storage.models import ConsoleSession, Officer
+from storage.officers import totp_context
 
 
 class SignInPages(Pages):
@@ -109,7 +110,7 @@ class SignInPages(Pages):
             if enrolling and form is not None:
                 try:
                     pending_secret = self.keyring.open(
-                        bytes.fromhex(str(form.get("pending", ""))), signin.totp_context(officer)
+                        bytes.fromhex(str(form.get("pending", ""))), totp_context(officer)
                     ).decode()
                 except ValueError:
                     return self.to_login()
@@ -130,7 +131,7 @@ class SignInPages(Pages):
                 context.update(
                     secret=pending_secret,
                     qr=segno.make(uri).svg_inline(scale=4),
-                    pending=self.keyring.seal(pending_secret.encode(), signin.totp_context(officer)).hex(),
+                    pending=self.keyring.seal(pending_secret.encode(), totp_context(officer)).hex(),
                 )
             return self.render(request, "totp.html", officer.locale, status=401 if error else 200, **context)
 
@@ -139,7 +140,7 @@ class SignInPages(Pages):
     ) -> Response:
         now = self.now()
         if enrolling:
-            officer.totp_sealed = self.keyring.seal(secret.encode(), signin.totp_context(officer))
+            officer.totp_sealed = self.keyring.seal(secret.encode(), totp_context(officer))
         action = "login" if row.pending_totp else "totp_enabled"
         await audit.record(session, action=action, actor="console", officer_id=officer.id, now=now)
         await sessions.revoke(session, row, now)

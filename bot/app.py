@@ -93,7 +93,7 @@ def with_csrf(app: ASGIApp, hotline: Hotline) -> ASGIApp:
     webhooks are authenticated by their own secrets instead."""
     protected: ASGIApp = asgi_csrf(
         app,
-        signing_secret=hotline.settings.keyring.pseudonym("console", "csrf"),
+        signing_secret=hotline.settings.keyring.service_secret("console", "csrf"),
         always_protect={"/admin/login", "/admin/logout"},
         skip_if_scope=lambda scope: not scope.get("path", "").startswith("/admin"),
         cookie_path="/admin",

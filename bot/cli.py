@@ -85,6 +85,28 @@ def db_upgrade() -> None:
 
 
 @main.group()
+def keys() -> None:
+    """The secret key: rotation."""
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-seal everything under HOTLINE_SECRET_KEY; afterwards HOTLINE_PREVIOUS_SECRET_KEYS can go."""
+    from storage.key_rotation import rotate
+
+    result = _run(lambda hotline: rotate(hotline.sessions, hotline.keyring))
+    for column, count in sorted(result.resealed.items()):
+        click.echo(f"  {column}: {count} re-sealed")
+    for column, count in sorted(result.unreadable.items()):
+        click.echo(f"  {column}: {count} sealed with a key that is not configured (left as is)")
+    if result.changing:
+        click.echo(f"  {result.changing} values changed during every pass; run it again")
+    if not result.complete:
+        raise click.ClickException("not everything is under the current key yet; keep the previous keys")
+    click.echo(f"everything is sealed with key {result.key_id}; the previous keys can be removed")
+
+
+@main.group()
 def config() -> None:
     """The deployment file (units, kecamatan, categories, emergency numbers)."""
 

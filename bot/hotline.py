@@ -22,6 +22,7 @@ from flows.deployment import Deployment
 from flows.i18n import Catalogues
 from storage.crypto import Keyring
 from storage.database import create_engine, create_read_engine, session_factory
+from storage.key_rotation import pin_lookup_keys
 from storage.migrate import upgrade
 from storage.units import sync_units
 
@@ -88,6 +89,7 @@ class Hotline:
         await upgrade(self.engine)
         async with self.sessions() as session, session.begin():
             await sync_units(session, self.deployment)
+            await pin_lookup_keys(session, self.keyring, self.clock())
 
     async def close(self) -> None:
         if self.read_engine is not self.engine:

@@ -488,3 +488,14 @@ class CannedReply(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     text_id: Mapped[str] = mapped_column(String(1000))
     text_en: Mapped[str] = mapped_column(String(1000))
+
+
+class KeyMaterial(Base):
+    """Keys the deployment keeps in its database, sealed under the current secret like any
+    content: the lookup keys of pseudonyms and receipt hashes, which a rotation cannot renew."""
+
+    __tablename__ = "key_material"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]

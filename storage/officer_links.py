@@ -19,6 +19,10 @@ CODE_LIFETIME = timedelta(hours=24)
 CHANNEL = "telegram-officer"
 
 
+def officer_chat_context(officer_id: int) -> str:
+    return f"officer-chat:{officer_id}"
+
+
 def _code_hash(keyring: Keyring, code: str) -> str:
     return keyring.pseudonym("link-code", code.replace("-", "").replace(" ", "").upper())
 
@@ -63,7 +67,7 @@ async def redeem(
         OfficerLink(
             officer_id=officer.id,
             chat_key=key,
-            sealed_chat=keyring.seal(str(chat_id).encode(), f"officer-chat:{officer.id}"),
+            sealed_chat=keyring.seal(str(chat_id).encode(), officer_chat_context(officer.id)),
             linked_at=now,
         )
     )
@@ -93,6 +97,6 @@ async def links_of_unit(
     )
     rows = (await session.execute(statement)).all()
     return [
-        (officer, link, keyring.open(link.sealed_chat, f"officer-chat:{officer.id}").decode())
+        (officer, link, keyring.open(link.sealed_chat, officer_chat_context(officer.id)).decode())
         for officer, link in rows
     ]

@@ -18,6 +18,11 @@ USERNAME = re.compile(r"[A-Za-z0-9._-]{2,64}")
 HASHER = PasswordHasher()
 
 
+def totp_context(officer: Officer) -> str:
+    """Binds an officer's sealed TOTP secret to their row."""
+    return f"totp:{officer.id}"
+
+
 class OfficerError(ValueError):
     pass
 

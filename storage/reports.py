@@ -38,6 +38,10 @@ def event_context(report_id: int) -> str:
     return f"case-event:{report_id}"
 
 
+def referral_context(report_id: int) -> str:
+    return event_context(report_id) + ":referral"
+
+
 def address_context(report_id: int, channel: str) -> str:
     return f"delivery-address:{report_id}:{channel}"
 

@@ -17,6 +17,7 @@ from admin import login
 from bot.hotline import Hotline
 from bot.slow_checks import SLOW_CHECKS
 from storage.models import Officer
+from storage.officers import totp_context
 from tests.inprocess import PASSWORD, Browser, add_staff
 
 
@@ -152,7 +153,7 @@ async def enrolled_admin(hotline: Hotline) -> str:
     async with hotline.sessions() as session, session.begin():
         officer = await session.get(Officer, officer_id)
         assert officer is not None
-        officer.totp_sealed = keyring.seal(secret.encode(), login.totp_context(officer))
+        officer.totp_sealed = keyring.seal(secret.encode(), totp_context(officer))
     return secret
 
 

@@ -46,6 +46,6 @@ def webhook_secret(settings: Settings) -> str:
     """``HOTLINE_TELEGRAM_WEBHOOK_SECRET``, or one derived from the secret key ([A-Za-z0-9_-])."""
     if settings.telegram_webhook_secret is not None:
         return settings.telegram_webhook_secret.get_secret_value()
-    key = settings.keyring.pseudonym("telegram-webhook", "secret").encode()
+    key = settings.keyring.service_secret("telegram-webhook", "secret").encode()
     digest = hmac.new(key, b"webhook", hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
