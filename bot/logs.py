@@ -21,7 +21,7 @@ SERVER = ("uvicorn.error",)
 """Start-up and error lines of the web server; its access log stays off (``access_log=False``)."""
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 SCRUB = (
-    (re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}"), "<token>"),
+    (re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}"), "<token>"),  # also right after "/bot" in a URL
     (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), "<address>"),
     (re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])"), "<address>"),
     (re.compile(r"\+?\d(?:[ -]?\d){6,}"), "<number>"),
@@ -35,8 +35,24 @@ def scrub(text: str) -> str:
     return text
 
 
+def _under(name: str, roots: tuple[str, ...]) -> bool:
+    return any(name == root or name.startswith(root + ".") for root in roots)
+
+
+def heard(record: logging.LogRecord) -> bool:
+    """Below WARNING only the hotline's own lines (and the web server's start-up) get through,
+    whatever level a library's logger was turned up to, by an operator or by another library."""
+    if _under(record.name, OWN):
+        return True
+    if _under(record.name, SERVER):
+        return record.levelno >= logging.INFO
+    return record.levelno >= logging.WARNING
+
+
 class Scrubber(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if not heard(record):
+            return False
         record.msg = scrub(record.getMessage())
         record.args = None
         if record.exc_info:
