@@ -49,6 +49,7 @@ diagram: install
 
 bench: install
 	$(BIN)/python bench/flow.py
+	$(BIN)/python bench/flood.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info locales/*/LC_MESSAGES/*.mo

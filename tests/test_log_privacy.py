@@ -206,6 +206,8 @@ async def test_a_whole_report_on_every_channel_leaves_nobody_in_the_log(server: 
     server.stop()
     log = (server.folder / "serve.log").read_text() + chat_log
     assert log.count(" submitted (urgency ") == 4, "the scan reads the output of every channel's report"
+    messages = 4 * len(steps("any"))
+    assert len(log.splitlines()) < messages / 2, "no line per message (the review found 3,198 for one report)"
     forbidden = {
         "client address": [CLIENT_ADDRESS],
         "telegram chat id": [str(TELEGRAM_CHAT)],
