@@ -45,7 +45,7 @@ def _derive(secret: bytes, purpose: str) -> bytes:
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose.encode()).derive(secret)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LookupKeys:
     """The keys of everything found by a keyed hash; they outlive any one root secret."""
 
@@ -136,7 +136,8 @@ class Keyring:
     # Pseudonyms: the stable, keyed name of a messenger account; the account id itself is never kept.
 
     def pseudonyms(self, channel: str, user_id: str) -> list[str]:
-        """Current pseudonym first, then those under previous keys."""
+        """Under the pinned lookup keys first, then under each secret's own (values keyed before
+        the deployment pinned its keys)."""
         message = f"{channel}:{user_id}".encode()
         return [hmac.new(k.pseudonym, message, hashlib.sha256).hexdigest() for k in self._lookups]
 

@@ -61,3 +61,22 @@ def test_receipt_hashes_are_deterministic_keyed_and_not_the_code() -> None:
 def test_a_weak_secret_key_is_refused_with_advice(value: str) -> None:
     with pytest.raises(SecretKeyError, match="at least 32 bytes"):
         decode_secret(value)
+
+
+def test_pinned_lookup_keys_outlive_the_secret_they_came_from() -> None:
+    old = Keyring(OLD)
+    pinned = old.derived_lookup_keys()
+    new = Keyring(NEW)
+    new.pin_lookup_keys(pinned)
+    assert new.pseudonyms("telegram", "42") == [
+        old.pseudonym("telegram", "42"),
+        Keyring(NEW).pseudonym("telegram", "42"),
+    ]
+    assert new.receipt_hash("1234567812345678") == old.receipt_hash("1234567812345678")
+    assert new.mac("webchat-client", "n") == old.mac("webchat-client", "n")
+    assert new.service_secret("console", "csrf") == Keyring(NEW).service_secret("console", "csrf")
+    assert "pseudonym" not in repr(pinned) and repr(pinned.pseudonym)[2:10] not in repr(pinned)
+    rotated = Keyring(NEW, (OLD,))
+    rotated.pin_lookup_keys(pinned)
+    assert len(rotated.receipt_hashes("1234567812345678")) == 2, "no key tried twice"
+    assert len(old.receipt_hashes("1234567812345678")) == 1
