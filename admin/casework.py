@@ -26,7 +26,8 @@ from storage.canned_replies import replies_or_defaults
 from storage.case_reads import mark_seen
 from storage.cases import Particulars, acknowledge
 from storage.file_types import extension_of
-from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, OutboxMessage, Report
+from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, Report
+from storage.models_delivery import OutboxMessage
 from storage.reports import event_context
 
 __all__ = ["ActionRefused", "CaseView", "Desk"]

@@ -1,4 +1,4 @@
-"""``hotline``: the one command operators use (DESIGN.md, "Contracts")."""
+"""``hotline``: the one command operators use (the README lists its subcommands)."""
 
 from __future__ import annotations
 

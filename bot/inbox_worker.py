@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
 from storage.inbox import Arrival, Inbox, Waiting
-from storage.models import InboxUpdate
+from storage.models_delivery import InboxUpdate
 
 log = logging.getLogger(__name__)
 Item = TypeVar("Item")

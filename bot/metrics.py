@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from flows.vocabulary import CLOSED
-from storage.models import InboxUpdate, Job, OutboxMessage, Report, Unit
+from storage.models import Report, Unit
+from storage.models_delivery import InboxUpdate, Job, OutboxMessage
 
 
 def _refusal(request: Request, token: SecretStr | None) -> Response | None:

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
 from bot.pacing import Pacer
-from storage.models import OutboxMessage
+from storage.models_delivery import OutboxMessage
 from storage.outbox import Claimed, Outbox, on_commit
 
 log = logging.getLogger(__name__)

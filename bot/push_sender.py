@@ -20,7 +20,7 @@ from bot.hotline import Hotline
 from bot.outbox_sender import OutboxSender, Outcome, Result
 from bot.pacing import Pacer
 from bot.push import CHANNEL, settings_vapid
-from storage.models import OutboxMessage, PushSubscription
+from storage.models_delivery import OutboxMessage, PushSubscription
 from storage.outbox import Claimed, Outbox
 from storage.push_subscriptions import PushSubscriptions
 

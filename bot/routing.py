@@ -21,7 +21,8 @@ from storage.cases import SCHEDULER, Particulars, carry_out
 from storage.crypto import Keyring
 from storage.duty import duty_now, on_roster, open_cases, unit_officers
 from storage.jobs import schedule
-from storage.models import Job, Officer, Report, Unit
+from storage.models import Officer, Report, Unit
+from storage.models_delivery import Job
 from storage.reports import ReportStore
 
 HANDOVER_EVERY = timedelta(minutes=1)

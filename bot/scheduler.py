@@ -17,7 +17,7 @@ from bot.runtime import Clock
 from bot.worker import drain_forever
 from flows.deployment import Deployment
 from storage.jobs import schedule
-from storage.models import Job
+from storage.models_delivery import Job
 from storage.retention import purge_closed
 
 log = logging.getLogger(__name__)

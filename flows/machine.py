@@ -1,8 +1,9 @@
 """The shape of the conversation: states and the moves between them, as one shared machine.
 
 One ``transitions.Machine`` with ``model=None`` serves every conversation: the flow triggers an event
-on a ``Conversation`` for the length of one message (DESIGN.md, "Known traps"). Callbacks are not
-used; the flow computes, the runtime does I/O. The diagram in ``docs/`` is drawn from this table.
+on a ``Conversation`` for the length of one message: a ``Machine`` per conversation would cost about
+a megabyte each (the transitions FAQ). Callbacks are not used; the flow computes, the runtime does
+I/O. The diagram in ``docs/`` is drawn from this table.
 """
 
 from __future__ import annotations

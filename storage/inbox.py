@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.crypto import Keyring
-from storage.models import InboxUpdate
+from storage.models_delivery import InboxUpdate
 
 MAX_ATTEMPTS = 5
 KEEP_DEDUPE_KEYS = timedelta(days=8)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Job
+from storage.models_delivery import Job
 from storage.upsert import insert_ignore
 
 

@@ -1,77 +1,30 @@
 """The database schema. Queryable facts in plain columns; anything that could identify or hurt
 someone (story, location details, contact number, delivery address, drafts) only as sealed bytes.
 
+Delivery and background work (inbox, outbox, jobs, push devices) are in ``storage.models_delivery``.
+
 Not here, on purpose: messenger user ids, usernames, display names, channel phone numbers, IPs.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
-    SmallInteger,
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
 
-from flows.vocabulary import Channel, OutboxPurpose, Role, Status, Urgency
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on both SQLite (which drops the zone) and PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
-
-
-def vocabulary(enum: type[StrEnum], length: int) -> Enum:
-    """A ``StrEnum`` column stored as its plain value (VARCHAR, no database enum type), so rows
-    read back as members and a misspelt value fails before it is written."""
-    return Enum(
-        enum,
-        native_enum=False,
-        create_constraint=False,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy's own hook)
+from flows.vocabulary import Channel, Role, Status, Urgency
+from storage.models_base import Base, vocabulary
 
 
 class Unit(Base):
@@ -235,78 +188,6 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class InboxUpdate(Base):
-    """An update from a messenger, recorded before the webhook answers (delivery guarantee).
-
-    The unique (channel, update_id) drops redeliveries; the sealed payload is cleared once the
-    update is processed, the row stays a while as the dedupe key.
-    """
-
-    __tablename__ = "inbox_updates"
-    __table_args__ = (
-        UniqueConstraint("channel", "update_id"),
-        Index("ix_inbox_updates_pending", "processed_at", "conversation_key"),
-        Index("ix_inbox_updates_channel_pending", "channel", "processed_at", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
-    update_id: Mapped[str] = mapped_column(String(128))
-    conversation_key: Mapped[str] = mapped_column(String(64))
-    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    received_at: Mapped[datetime]
-    processed_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(200))
-
-
-class OutboxMessage(Base):
-    """Something the bot must send, written in the same transaction as the change that caused it.
-
-    ``destination`` is a pseudonym (never a chat id); the sealed payload holds the address and
-    text. Messages to one destination leave in order; each is sent once.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        Index("ix_outbox_due", "sent_at", "dead_at", "not_before"),
-        Index("ix_outbox_pending", "channel", "sent_at", "dead_at", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[Channel] = mapped_column(vocabulary(Channel, 16))
-    destination: Mapped[str] = mapped_column(String(64), index=True)
-    method: Mapped[str] = mapped_column(String(40))
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
-    purpose: Mapped[OutboxPurpose] = mapped_column(vocabulary(OutboxPurpose, 24), default=OutboxPurpose.REPLY)
-    created_at: Mapped[datetime]
-    not_before: Mapped[datetime]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(200))
-    sent_at: Mapped[datetime | None]
-    dead_at: Mapped[datetime | None]
-    provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    """The channel's id of the sent message (WhatsApp ``wamid``), for its status callbacks."""
-    delivery_state: Mapped[str | None] = mapped_column(String(16))
-    held_reason: Mapped[str | None] = mapped_column(String(40))
-    """Why a message waits (outside WhatsApp's 24-hour window); cleared when it can go."""
-    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
-    """Higher goes first when the channel's rate limit makes messages queue (urgent, officers)."""
-
-
-class ChannelMessage(Base):
-    """Message ids of a conversation in its chat, so ``/hapus`` can delete them there."""
-
-    __tablename__ = "channel_messages"
-    __table_args__ = (UniqueConstraint("conversation_key", "message_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_key: Mapped[str] = mapped_column(String(64), index=True)
-    message_id: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime]
-
-
 class Attachment(Base):
     """A photo, voice note, video or document: the original sealed as evidence, and for photos a
     display copy without EXIF/GPS, sealed too."""
@@ -431,41 +312,6 @@ class RosterException(Base):
     kind: Mapped[str] = mapped_column(String(8))
     starts: Mapped[int | None] = mapped_column(Integer)
     ends: Mapped[int | None] = mapped_column(Integer)
-
-
-class Job(Base):
-    """Background work on a durable schedule: claimed under a row lock, done once, survives restarts.
-
-    One-off jobs (an escalation of a case) and recurring ones (shift handover, retention) alike:
-    a recurring job is moved to its next time in the same transaction that runs it.
-    """
-
-    __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_due", "done_at", "due_at"), UniqueConstraint("key"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80))
-    """Names the job so it is created once: ``escalate:<report>:<level>``, ``handover``."""
-    kind: Mapped[str] = mapped_column(String(20))
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
-    level: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime]
-    done_at: Mapped[datetime | None]
-    runs: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class PushSubscription(Base):
-    """One browser of one officer that accepts Web Push alerts; the endpoint and keys are sealed
-    (the endpoint is a capability URL), its SHA-256 keeps a device from subscribing twice."""
-
-    __tablename__ = "push_subscriptions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
-    endpoint_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime]
-    last_sent_at: Mapped[datetime | None]
 
 
 class CaseRead(Base):

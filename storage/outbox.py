@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from flows.vocabulary import Channel, OutboxPurpose
 from storage.crypto import DecryptionError, Keyring
-from storage.models import OutboxMessage
+from storage.models_delivery import OutboxMessage
 from storage.queueing import next_in_line
 
 MAX_ATTEMPTS = 12

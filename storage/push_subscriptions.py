@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
-from storage.models import PushSubscription
+from storage.models_delivery import PushSubscription
 
 MAX_ENDPOINT = 1000
 P256DH_BYTES = 65

@@ -10,7 +10,7 @@ from typing import Any
 from flows import inbound as ev
 from flows.complaint import ComplaintFlow
 from flows.conversation import Conversation
-from flows.outbound import Effect, Outcome, Reply
+from flows.outbound import Effect, Outcome, Reply, SubmitReport
 
 STORY = "Anak tetangga sering dipukul ayahnya pakai sapu, kemarin sampai memar di tangan."
 PHONE = "0812 3456 7890"
@@ -100,3 +100,10 @@ class Chat:
         assert found, f"no {kind.__name__} among {self.effects}"
         self.effects.remove(found[0])
         return found[0]
+
+    def submit(self) -> SubmitReport:
+        """Answer the standard report to the review and send it."""
+        self.reach("review")
+        self.send(ev.Choice("submit"))
+        found: SubmitReport = self.take_effect(SubmitReport)
+        return found

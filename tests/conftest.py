@@ -31,6 +31,7 @@ from storage.database import create_engine
 from storage.migrate import upgrade
 from tests.botapi import FakeBotAPI
 from tests.browser import ARGS, CHROMIUM, require_chromium
+from tests.chat import Chat
 
 POSTGRES_ADMIN_URL = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = bool(os.environ.get("CI") or os.environ.get("HOTLINE_REQUIRE_POSTGRES"))
@@ -63,6 +64,12 @@ def catalogues() -> Catalogues:
 @pytest.fixture(scope="session")
 def flow(deployment: Deployment, catalogues: Catalogues) -> ComplaintFlow:
     return ComplaintFlow(deployment, catalogues, reading_for(deployment))
+
+
+@pytest.fixture
+def chat(flow: ComplaintFlow, clock: FakeClock) -> Chat:
+    """A conversation with the pure flow, as a test drives it."""
+    return Chat(flow, clock)
 
 
 @pytest.fixture

@@ -179,3 +179,51 @@ class Harness:
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
+
+
+BUTTON_PATH = [
+    ("report", "Apakah Anda setuju?"),
+    ("agree", "Siapa yang melapor?"),
+    ("teacher", "Masalah apa yang dialami anak?"),
+    ("putus-sekolah", "dalam bahaya sekarang"),
+    ("no", "Berapa umur anak"),
+    ("13-17", "Jenis kelamin anak"),
+    ("male", "Di kecamatan mana"),
+    ("33.75.01", "Kelurahan/desa mana"),
+    ("k2", "Ada patokan"),
+]
+
+
+@pytest.fixture(scope="module")
+async def api(backend: str | None) -> AsyncIterator[FakeBotAPI]:
+    """A stand-in per database, so what one server sent never mixes with the other's."""
+    stand_in = await FakeBotAPI().start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture(scope="module")
+async def server(
+    api: FakeBotAPI, backend: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Harness]:
+    harness = await Harness(api, tmp_path_factory.mktemp("telegram"), database_url=backend).start()
+    yield harness
+    harness.stop()
+
+
+async def press(server: Harness, chat: int, option: str, expect: str) -> None:
+    """Press the button of ``option`` on the newest keyboard, as Telegram reports it."""
+    api = server.api
+    await api.wait_for(lambda: api.last_keyboard(chat), what="a keyboard")
+    message_id, buttons = api.keyboard_message(chat)
+    data = next(b["callback_data"] for b in buttons if b["callback_data"].endswith("|" + option))
+    assert len(data.encode()) <= 64
+    before = len(api.texts(chat))
+    await server.send(server.updates.callback(chat, data, message_id=message_id))
+    await api.wait_for(lambda: any(expect in t for t in api.texts(chat)[before:]), what=expect)
+
+
+async def say(server: Harness, chat: int, text: str, expect: str) -> None:
+    before = len(server.api.texts(chat))
+    await server.send(server.updates.text(chat, text))
+    await server.api.wait_for(lambda: any(expect in t for t in server.api.texts(chat)[before:]), what=expect)

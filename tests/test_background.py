@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.background import Background
 from bot.hotline import Hotline
 from flows import inbound as ev
-from storage.models import CaseEvent, Job
+from storage.models import CaseEvent
+from storage.models_delivery import Job
 from tests.botapi import TOKEN, FakeBotAPI
 from tests.chat import STANDARD_PATH
 from tests.conftest import FakeClock, make_settings

@@ -11,11 +11,6 @@ from tests.chat import STANDARD_PATH, Chat
 CHILD_PATH = [(s, ev.Choice("self") if s == "role" else e) for s, e in STANDARD_PATH]
 
 
-@pytest.fixture
-def chat(flow, clock) -> Chat:
-    return Chat(flow, clock)
-
-
 def test_a_child_gets_the_childs_receipt(chat: Chat, catalogues) -> None:
     chat.reach("review", [*CHILD_PATH, ("review", ev.Choice("submit"))])
     chat.send(ev.Choice("submit"))

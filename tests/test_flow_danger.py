@@ -16,11 +16,6 @@ SELF_HARM = "aku pengen mati aja"
 REFERENCE = "PKSAI-2026-000007"
 
 
-@pytest.fixture
-def chat(flow, clock) -> Chat:
-    return Chat(flow, clock)
-
-
 def to_status(chat: Chat, state: str) -> Chat:
     chat.send(ev.Choice("status"))
     if state == "status_code":

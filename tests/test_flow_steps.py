@@ -82,11 +82,6 @@ def assert_no_raw_keys(text: str) -> None:
     assert not leaked, f"untranslated keys shown to the reporter: {leaked}"
 
 
-@pytest.fixture
-def chat(flow, clock) -> Chat:
-    return Chat(flow, clock)
-
-
 @pytest.mark.parametrize("state", QUESTION_STATES)
 def test_batal_cancels_and_forgets_the_draft(chat: Chat, state: str, catalogues) -> None:
     reach(chat, state)

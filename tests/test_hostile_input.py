@@ -30,7 +30,8 @@ from admin import sessions
 from admin.entry import service, service_app
 from bot.hotline import Hotline
 from bot.whatsapp.service import WhatsAppService
-from storage.models import Base, Officer, Report
+from storage.models import Officer, Report
+from storage.models_base import Base
 from tests.conftest import FakeClock, make_settings
 from tests.inprocess import Browser, add_staff
 from tests.webchat_client import WebReporter

@@ -17,7 +17,8 @@ from bot.push import application_server_key, settings_vapid
 from bot.push_sender import PushSender
 from bot.scheduler import Scheduler
 from flows.roster import parse_days, parse_span
-from storage.models import Officer, OutboxMessage, PushSubscription
+from storage.models import Officer
+from storage.models_delivery import OutboxMessage, PushSubscription
 from storage.officers import add_officer
 from storage.push_subscriptions import InvalidSubscription, PushSubscriptions, Subscription
 from storage.roster import add_shifts

@@ -16,7 +16,8 @@ from bot.runtime import Inbound
 from bot.scheduler import Scheduler
 from flows import inbound as ev
 from flows.roster import DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
-from storage.models import CaseEvent, Job, Officer, Report, Unit
+from storage.models import CaseEvent, Officer, Report, Unit
+from storage.models_delivery import Job
 from storage.officers import add_officer
 from storage.roster import add_change, add_shifts
 from tests.chat import STANDARD_PATH

@@ -11,7 +11,7 @@ from bot.hotline import Hotline
 from bot.telegram.officers import OfficerDesk
 from bot.telegram.processor import TelegramProcessor
 from storage.conversations import ConversationStore
-from storage.models import InboxUpdate, OutboxMessage
+from storage.models_delivery import InboxUpdate, OutboxMessage
 from tests.botapi import Updates
 from tests.conftest import make_settings
 

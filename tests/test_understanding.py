@@ -17,11 +17,6 @@ from tests.chat import STANDARD_PATH, Chat
 CHILD_PATH = [(s, ev.Choice("self") if s == "role" else e) for s, e in STANDARD_PATH]
 
 
-@pytest.fixture
-def chat(flow, clock) -> Chat:
-    return Chat(flow, clock)
-
-
 @pytest.mark.parametrize(
     ("typed", "category", "label"),
     [

@@ -29,7 +29,8 @@ from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
 from storage.attachments import AttachmentStore
-from storage.models import ChannelMessage, DeliveryAddress, InboxUpdate
+from storage.models import DeliveryAddress
+from storage.models_delivery import ChannelMessage, InboxUpdate
 from storage.outbox import NORMAL, URGENT, Outbox, Outgoing
 from storage.reports import ReportStore
 from storage.units import unit_ids

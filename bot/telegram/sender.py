@@ -22,7 +22,7 @@ from bot.telegram import CHANNEL
 from bot.telegram.calls import call, retry_after
 from bot.telegram.processor import mark_blocked
 from flows.vocabulary import OutboxPurpose
-from storage.models import ChannelMessage, OutboxMessage
+from storage.models_delivery import ChannelMessage, OutboxMessage
 from storage.outbox import Claimed, Outbox
 from storage.upsert import insert_ignore
 

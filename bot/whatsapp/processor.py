@@ -22,7 +22,7 @@ from bot.whatsapp.render import Renderer
 from bot.whatsapp.updates import Incoming, MediaRef, interpret
 from flows import inbound as ev
 from storage.attachments import AttachmentStore
-from storage.models import InboxUpdate, OutboxMessage
+from storage.models_delivery import InboxUpdate, OutboxMessage
 from storage.outbox import Outbox
 
 log = logging.getLogger(__name__)

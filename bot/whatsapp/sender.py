@@ -17,7 +17,8 @@ from bot.outbox_sender import OutboxSender, Outcome, Result
 from bot.pacing import Pacer
 from bot.whatsapp import CHANNEL
 from flows.vocabulary import OutboxPurpose
-from storage.models import Conversation, OutboxMessage, Report
+from storage.models import Conversation, Report
+from storage.models_delivery import OutboxMessage
 from storage.outbox import Claimed, Outbox, Outgoing
 
 WINDOW = timedelta(hours=24)

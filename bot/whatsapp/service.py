@@ -19,7 +19,7 @@ from bot.whatsapp.processor import WhatsAppProcessor
 from bot.whatsapp.render import Renderer
 from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.updates import Status
-from storage.models import OutboxMessage
+from storage.models_delivery import OutboxMessage
 
 
 class WhatsAppService:

@@ -8,8 +8,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import storage.models_delivery  # noqa: F401  (with storage.models: every table in the metadata)
 from storage.database import create_engine
-from storage.models import Base
+from storage.models_base import Base
 
 config = context.config
 target_metadata = Base.metadata
