@@ -20,7 +20,7 @@ from bot.replies import ReplyRefused, reply_to_reporter
 from flows.access import can_assign, can_read_content, can_view, may_handle
 from flows.lifecycle import Move
 from flows.sla import Deadline, deadline
-from flows.vocabulary import ON_ROSTER, Urgency
+from flows.vocabulary import ON_ROSTER, Announcement, Role, Urgency
 from storage.attachments import AttachmentStore
 from storage.canned_replies import replies_or_defaults
 from storage.case_reads import mark_seen
@@ -76,7 +76,7 @@ class Desk(Closing, Referrals):
         report = await self.reports.by_reference(reference)
         if report is None:
             return None
-        if self.officer.role == "admin" and await self._escalated_to_admins(report):
+        if self.officer.role == Role.ADMIN and await self._escalated_to_admins(report):
             self.escalation_reader = True
             return report
         return report if can_view(self.officer, report) else None
@@ -84,7 +84,11 @@ class Desk(Closing, Referrals):
     async def _escalated_to_admins(self, report: Report) -> bool:
         """The last step of the escalation chain: an urgent case nobody took reaches the unit's
         admin, who may then open it (read only, every read audited) to get someone on it."""
-        if report.unit_id != self.officer.unit_id or not self.officer.active or report.urgency != "urgent":
+        if (
+            report.unit_id != self.officer.unit_id
+            or not self.officer.active
+            or report.urgency != Urgency.URGENT
+        ):
             return False
         details = (
             await self.session.scalars(
@@ -93,7 +97,7 @@ class Desk(Closing, Referrals):
                 )
             )
         ).all()
-        return any((d or {}).get("to") == "admin" for d in details)
+        return any((d or {}).get("to") == Role.ADMIN for d in details)
 
     async def view(self, report: Report) -> CaseView:
         may_read = can_read_content(self.officer, report)
@@ -115,7 +119,7 @@ class Desk(Closing, Referrals):
             )
         ).all()
         names = {o.id: o.display_name for o in everyone}
-        colleagues = [o for o in everyone if o.active and o.role in ("officer", "supervisor")]
+        colleagues = [o for o in everyone if o.active and o.role in ON_ROSTER]
         context = event_context(report.id)
         timeline = [
             TimelineEntry(
@@ -240,7 +244,7 @@ class Desk(Closing, Referrals):
             raise ActionRefused("console.error.invalid")
         await self._move(report, Move.ASSIGN, Particulars(assignee_id=target.id, reason="console"))
         for announcer in self.announcers:
-            await announcer.announce(self.session, report, [target], "assigned", self.now)
+            await announcer.announce(self.session, report, [target], Announcement.ASSIGNED, self.now)
         return "console.done.assigned"
 
     async def _act_reply(self, report: Report, form: dict[str, str]) -> str:

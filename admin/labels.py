@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from flows.i18n import N_
+from flows.keys import URGENCY_LABELS
+from flows.vocabulary import Role, Status
 
 ROLE = {
-    "officer": N_("console.role.officer"),
-    "supervisor": N_("console.role.supervisor"),
-    "admin": N_("console.role.admin"),
+    Role.OFFICER: N_("console.role.officer"),
+    Role.SUPERVISOR: N_("console.role.supervisor"),
+    Role.ADMIN: N_("console.role.admin"),
 }
 STATUS = {
-    "baru": N_("console.status.baru"),
-    "diterima": N_("console.status.diterima"),
-    "ditangani": N_("console.status.ditangani"),
-    "dirujuk": N_("console.status.dirujuk"),
-    "selesai": N_("console.status.selesai"),
-    "ditutup": N_("console.status.ditutup"),
+    Status.NEW: N_("console.status.baru"),
+    Status.ACCEPTED: N_("console.status.diterima"),
+    Status.HANDLING: N_("console.status.ditangani"),
+    Status.REFERRED: N_("console.status.dirujuk"),
+    Status.RESOLVED: N_("console.status.selesai"),
+    Status.INVALID: N_("console.status.ditutup"),
 }
-URGENCY = {
-    "urgent": N_("console.urgency.urgent"),
-    "high": N_("console.urgency.high"),
-    "normal": N_("console.urgency.normal"),
-}
+URGENCY = URGENCY_LABELS
 FOLDER = {
     "mine": N_("console.folder.mine"),
     "unassigned": N_("console.folder.unassigned"),

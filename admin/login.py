@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.slow_checks import SLOW_CHECKS, Busy, SlowChecks
+from flows.vocabulary import Role
 from storage import attempts
 from storage.crypto import Keyring
 from storage.models import ConsoleSession, Officer
@@ -110,7 +111,7 @@ class SignIn:
 def needs_totp(officer: Officer) -> bool:
     """Admins and supervisors (who read every case of the unit) must use two-factor sign-in;
     officers once they turned it on."""
-    return officer.role in ("admin", "supervisor") or officer.totp_sealed is not None
+    return officer.role in (Role.ADMIN, Role.SUPERVISOR) or officer.totp_sealed is not None
 
 
 def new_totp_secret() -> str:

@@ -20,7 +20,7 @@ from admin.casework import Desk
 from bot.hotline import Hotline
 from flows.i18n import N_
 from flows.keys import OPTION_LABELS
-from flows.vocabulary import Status
+from flows.vocabulary import Role, Status, Urgency
 from storage.models import ConsoleSession, Officer
 from storage.reports import ReportStore
 from storage.units import unit_ids
@@ -53,6 +53,8 @@ class Signed:
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
 )
+TEMPLATES.globals.update(Role=Role, Status=Status, Urgency=Urgency)
+"""Templates compare with the vocabulary's members, never with spelled-out values."""
 
 
 class Pages:

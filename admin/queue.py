@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.deployment import Deployment
 from flows.sla import deadline
-from flows.vocabulary import CLOSED
+from flows.vocabulary import CLOSED, Role, Urgency
 from storage.models import Officer, Report
 
 FOLDERS = ("mine", "unassigned", "all")
@@ -29,7 +29,7 @@ class Filters:
 
     @classmethod
     def from_query(cls, query: dict[str, str], officer: Officer) -> Filters:
-        folder = query.get("folder") or ("all" if officer.role == "supervisor" else "mine")
+        folder = query.get("folder") or ("all" if officer.role == Role.SUPERVISOR else "mine")
         return cls(
             folder=folder if folder in FOLDERS else "mine",
             status=query.get("status", ""),
@@ -44,9 +44,9 @@ class Filters:
 async def queue(
     session: AsyncSession, officer: Officer, filters: Filters, deployment: Deployment, now: datetime
 ) -> Sequence[Report]:
-    rank = case({"urgent": 0, "high": 1}, value=Report.urgency, else_=2)
+    rank = case({u: u.rank for u in Urgency}, value=Report.urgency)
     statement = select(Report).where(Report.unit_id == officer.unit_id)
-    if officer.role != "supervisor":
+    if officer.role != Role.SUPERVISOR:
         statement = statement.where(or_(Report.assignee_id.is_(None), Report.assignee_id == officer.id))
     if filters.folder == "mine":
         statement = statement.where(Report.assignee_id == officer.id)

@@ -14,7 +14,7 @@ from admin.case_referrals import OPEN_REFERRALS
 from admin.pages import Pages, Signed
 from admin.queue import FOLDERS, Filters, queue
 from flows.sla import deadline
-from flows.vocabulary import CLOSED
+from flows.vocabulary import CLOSED, Role, Status, Urgency
 from storage.case_reads import Unread, unread
 from storage.duty import duty_now
 from storage.models import CaseEvent, Officer, Referral, Report, Unit
@@ -32,7 +32,7 @@ class QueuePages(Pages):
             if signed is None:
                 return self.to_login()
             officer = signed.officer
-            if officer.role == "admin":
+            if officer.role == Role.ADMIN:
                 return RedirectResponse("/admin/users", status_code=303)
             filters = Filters.from_query(dict(request.query_params), officer)
             rows = await self._rows(signed, filters)
@@ -85,7 +85,7 @@ class QueuePages(Pages):
             .where(Referral.status.in_(OPEN_REFERRALS), Referral.follow_up_on < today)
             .order_by(Referral.follow_up_on, Report.id)
         )
-        if officer.role != "supervisor":
+        if officer.role != Role.SUPERVISOR:
             statement = statement.where(Report.assignee_id == officer.id)
         return [
             (ref, service, day or "") for ref, service, day in (await signed.session.execute(statement)).all()
@@ -103,7 +103,9 @@ class QueuePages(Pages):
             activity = await signed.session.scalar(
                 select(func.max(CaseEvent.id)).where(CaseEvent.report_id.in_(list(cases) or [0]))
             )
-            urgent = sorted(r.id for r in cases.values() if r.urgency == "urgent" and r.status == "baru")
+            urgent = sorted(
+                r.id for r in cases.values() if r.urgency == Urgency.URGENT and r.status == Status.NEW
+            )
             return JSONResponse(
                 {
                     "signed_in": True,

@@ -15,6 +15,7 @@ from admin.form_values import clean, form_fields, parse_id
 from admin.pages import Pages, Signed
 from admin.unit_pages import SUPERVISING
 from flows.roster import RosterError, format_minutes, parse_span
+from flows.vocabulary import ON_ROSTER
 from storage import audit
 from storage.duty import duty_now
 from storage.models import Officer, RosterException, Shift, Unit
@@ -61,7 +62,7 @@ class RosterPages(Pages):
                     .where(
                         Officer.unit_id == officer.unit_id,
                         Officer.active.is_(True),
-                        Officer.role.in_(("officer", "supervisor")),
+                        Officer.role.in_(ON_ROSTER),
                     )
                     .order_by(Officer.display_name)
                 )

@@ -17,6 +17,7 @@ from admin.pages import Pages
 from bot.hotline import Hotline
 from bot.slow_checks import SLOW_CHECKS
 from flows.i18n import N_
+from flows.vocabulary import Role
 from storage import audit
 from storage.models import ConsoleSession, Officer
 from storage.officers import totp_context
@@ -42,7 +43,7 @@ class SignInPages(Pages):
         async with self.signed_in(request) as signed:
             if signed is None:
                 return self.to_login()
-            target = "/admin/users" if signed.officer.role == "admin" else "/admin/queue"
+            target = "/admin/users" if signed.officer.role == Role.ADMIN else "/admin/queue"
             return RedirectResponse(target, status_code=303)
 
     async def login(self, request: Request) -> Response:

@@ -8,10 +8,11 @@ from starlette.routing import Route
 
 from admin import stats, stats_export
 from admin.pages import HEADERS, Pages, Signed
+from flows.vocabulary import Role
 from storage import audit
 from storage.models import Unit
 
-SUPERVISING = ("supervisor", "admin")
+SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 """Roles that see the whole unit's running: audit, statistics, roster changes."""
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from admin import sessions
 from admin.form_values import form_fields, parse_id
 from admin.pages import Pages, Signed
+from flows.vocabulary import Role
 from storage import attempts, audit
 from storage.models import Officer, Unit
 from storage.officer_links import issue_code
@@ -39,7 +40,7 @@ class UserPages(Pages):
 
     async def users_page(self, request: Request) -> Response:
         async with self.signed_in(request) as signed:
-            if (refused := self.refusal(request, signed, ("admin",))) is not None:
+            if (refused := self.refusal(request, signed, (Role.ADMIN,))) is not None:
                 return refused
             assert signed is not None
             created = error = None
@@ -55,7 +56,7 @@ class UserPages(Pages):
                         username,
                         form.get("name", "").strip() or username,
                         unit.code,
-                        form.get("role", "officer"),
+                        form.get("role", Role.OFFICER),
                         password,
                     )
                     new.must_change_password = True
@@ -73,7 +74,7 @@ class UserPages(Pages):
             target_id = parse_id(request.path_params["officer_id"])
             target = await signed.session.get(Officer, target_id) if target_id else None
             action, now = request.path_params["action"], self.now()
-            if admin.role != "admin" or target is None or target.unit_id != admin.unit_id:
+            if admin.role != Role.ADMIN or target is None or target.unit_id != admin.unit_id:
                 return self.not_found(request, admin.locale)
             if action not in ACTIONS or (action == "deactivate" and target.id == admin.id):
                 return self.not_found(request, admin.locale)

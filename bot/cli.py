@@ -136,7 +136,7 @@ def user() -> None:
 @click.option("--username", required=True)
 @click.option("--name", "display_name", default=None)
 @click.option("--unit", "unit_code", default=None, help="Unit code (default: the default unit).")
-@click.option("--role", type=click.Choice(ROLES), default="officer", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default=Role.OFFICER.value, show_default=True)
 def user_add(username: str, display_name: str | None, unit_code: str | None, role: str) -> None:
     """Create a console account; its generated password is printed once."""
     from storage.officers import OfficerError, add_officer
@@ -167,7 +167,7 @@ def user_bootstrap() -> None:
         async with hotline.sessions() as session, session.begin():
             if await count_officers(session):
                 return False
-            await add_officer(session, "admin", "Administrator", unit, "admin", password)
+            await add_officer(session, "admin", "Administrator", unit, Role.ADMIN, password)
             return True
 
     if _run(work):

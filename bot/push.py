@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from flows.deployment import Deployment
 from flows.i18n import N_, Catalogues
-from flows.vocabulary import Channel, OutboxPurpose
+from flows.keys import URGENCY_LABELS
+from flows.vocabulary import Announcement, Channel, OutboxPurpose
 from storage.models import Officer, Report
 from storage.outbox import Outbox, Outgoing
 from storage.push_subscriptions import PushSubscriptions
@@ -29,17 +30,13 @@ from storage.secret import decode_secret, load_or_create_secret
 CHANNEL = Channel.WEBPUSH
 METHOD = "push"
 TITLES = {
-    "new": N_("push.title.new"),
-    "urgent": N_("push.title.urgent"),
-    "unassigned": N_("push.title.unassigned"),
-    "escalated1": N_("push.title.escalated"),
-    "escalated2": N_("push.title.escalated"),
-    "message": N_("push.title.message"),
-}
-URGENCY = {
-    "urgent": N_("console.urgency.urgent"),
-    "high": N_("console.urgency.high"),
-    "normal": N_("console.urgency.normal"),
+    Announcement.NEW: N_("push.title.new"),
+    Announcement.ASSIGNED: N_("push.title.new"),
+    Announcement.URGENT: N_("push.title.urgent"),
+    Announcement.UNASSIGNED: N_("push.title.unassigned"),
+    Announcement.ESCALATED_TO_SUPERVISORS: N_("push.title.escalated"),
+    Announcement.ESCALATED_TO_ADMINS: N_("push.title.escalated"),
+    Announcement.MESSAGE: N_("push.title.message"),
 }
 
 
@@ -77,7 +74,12 @@ class PushAlerts:
         self.keyring = keyring
 
     async def announce(
-        self, session: AsyncSession, report: Report, officers: Sequence[Officer], kind: str, now: datetime
+        self,
+        session: AsyncSession,
+        report: Report,
+        officers: Sequence[Officer],
+        kind: Announcement,
+        now: datetime,
     ) -> None:
         devices = await PushSubscriptions(session, self.keyring).of_officers(o.id for o in officers)
         if not devices:
@@ -95,17 +97,17 @@ class PushAlerts:
     async def message_arrived(
         self, session: AsyncSession, report: Report, officers: Sequence[Officer], now: datetime
     ) -> None:
-        await self.announce(session, report, officers, "message", now)
+        await self.announce(session, report, officers, Announcement.MESSAGE, now)
 
-    def payload(self, report: Report, kind: str, locale: str) -> dict[str, Any]:
+    def payload(self, report: Report, kind: Announcement, locale: str) -> dict[str, Any]:
         category = self.deployment.category_by_code.get(report.category or "")
         label = (
             category.label.get(locale) or category.label.get("id")
             if category
             else self.catalogues.text(locale, N_("officer.category_pending"))
         )
-        urgency = self.catalogues.text(locale, URGENCY.get(report.urgency, URGENCY["normal"]))
-        title = self.catalogues.text(locale, TITLES.get(kind, TITLES["new"]), reference=report.reference)
+        urgency = self.catalogues.text(locale, URGENCY_LABELS[report.urgency])
+        title = self.catalogues.text(locale, TITLES[kind], reference=report.reference)
         return {
             "kind": kind,
             "reference": report.reference,

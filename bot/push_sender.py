@@ -20,6 +20,7 @@ from bot.hotline import Hotline
 from bot.outbox_sender import OutboxSender, Outcome, Result
 from bot.pacing import Pacer
 from bot.push import CHANNEL, settings_vapid
+from flows.vocabulary import Urgency
 from storage.models_delivery import OutboxMessage, PushSubscription
 from storage.outbox import Claimed, Outbox
 from storage.push_subscriptions import PushSubscriptions
@@ -68,7 +69,9 @@ class PushSender(OutboxSender):
                 vapid_private_key=self.vapid,
                 vapid_claims={"sub": self.subject, "aud": _audience(info["endpoint"])},
                 ttl=TTL_SECONDS,
-                headers={"Urgency": "high" if payload.get("urgency") == "urgent" else "normal"},
+                headers={
+                    "Urgency": "high" if payload.get("urgency") == Urgency.URGENT else "normal"
+                },  # RFC 8030
                 aiohttp_session=self.http(),
             )
         except WebPushException as exc:

@@ -16,7 +16,7 @@ from flows.deployment import Deployment
 from flows.lifecycle import Decision, Emission, Move
 from flows.roster import least_loaded
 from flows.sla import acknowledge_by
-from flows.vocabulary import Role, Status, Urgency
+from flows.vocabulary import Announcement, Role, Status, Urgency
 from storage.cases import SCHEDULER, Particulars, carry_out
 from storage.crypto import Keyring
 from storage.duty import duty_now, on_roster, open_cases, unit_officers
@@ -32,7 +32,12 @@ class Announcer(Protocol):
     """Tells officers about a case (Telegram when linked, Web Push); never content."""
 
     async def announce(
-        self, session: AsyncSession, report: Report, officers: Sequence[Officer], kind: str, now: datetime
+        self,
+        session: AsyncSession,
+        report: Report,
+        officers: Sequence[Officer],
+        kind: Announcement,
+        now: datetime,
     ) -> None: ...
 
 
@@ -110,9 +115,9 @@ class Router:
         decision = await carry_out(self._reports(session), report, SCHEDULER, Move.ASSIGN, now, given)
         if not decision.allowed:
             return None
-        kind = "urgent" if report.urgency == Urgency.URGENT else "new"
+        kind = Announcement.URGENT if report.urgency == Urgency.URGENT else Announcement.NEW
         if chosen is None:
-            kind = "unassigned"
+            kind = Announcement.UNASSIGNED
         for announcer in self.announcers:
             await announcer.announce(session, report, recipients, kind, now)
         return chosen
@@ -135,7 +140,7 @@ class Router:
         if not decision.allowed:
             return
         for announcer in self.announcers:
-            await announcer.announce(session, report, recipients, f"escalated{job.level}", now)
+            await announcer.announce(session, report, recipients, Announcement.escalated(job.level), now)
         if job.level == 1 and report.urgency == Urgency.URGENT:
             minutes = self.deployment.sla.acknowledge_minutes[Urgency.URGENT]
             await schedule(

@@ -102,7 +102,7 @@ class Unit(_Strict):
 class Category(_Strict):
     code: Code
     simfoni: SimfoniType | None = None
-    priority: Literal["normal", "high"] = "normal"
+    priority: Literal[Urgency.NORMAL, Urgency.HIGH] = Urgency.NORMAL
     label: Localised
     child_label: Localised | None = None
     keywords: list[Annotated[str, StringConstraints(min_length=2, to_lower=True)]] = []

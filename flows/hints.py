@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process, utils
 from flows.deployment import Category
 from flows.lexicon import Lexicon
 from flows.phrases import PhraseBook
+from flows.vocabulary import Urgency
 from flows.words import Language, Reader, fold
 
 PLACE_SCORE = 85.0
@@ -71,7 +72,7 @@ class CategoryHints:
             return None
         best = min(
             matched,
-            key=lambda code: (-len(matched[code]), by_code[code].priority != "high", self.order[code]),
+            key=lambda code: (-len(matched[code]), by_code[code].priority != Urgency.HIGH, self.order[code]),
         )
         return Suggestion(by_code[best], tuple(matched[best]))
 

@@ -6,6 +6,7 @@ The texts themselves live in ``locales/``; this module only names them.
 from __future__ import annotations
 
 from flows.i18n import N_
+from flows.vocabulary import Status, Urgency
 
 ROLES = ("self", "parent", "family", "neighbour", "teacher", "health", "social", "other")
 
@@ -69,12 +70,12 @@ CHILD_VARIANTS: dict[str, str] = {
 """Simpler, warmer wording for a child reporting about themself."""
 
 STATUS_LABELS: dict[str, str] = {
-    "baru": N_("status.baru"),
-    "diterima": N_("status.diterima"),
-    "ditangani": N_("status.ditangani"),
-    "dirujuk": N_("status.dirujuk"),
-    "selesai": N_("status.selesai"),
-    "ditutup": N_("status.ditutup"),
+    Status.NEW: N_("status.baru"),
+    Status.ACCEPTED: N_("status.diterima"),
+    Status.HANDLING: N_("status.ditangani"),
+    Status.REFERRED: N_("status.dirujuk"),
+    Status.RESOLVED: N_("status.selesai"),
+    Status.INVALID: N_("status.ditutup"),
 }
 """The case status as the reporter reads it, in plain language."""
 
@@ -114,3 +115,10 @@ HELP: dict[str, str] = {
     "language": N_("help.language"),
 }
 """What ``bantuan`` explains at each step, before the general help."""
+
+URGENCY_LABELS: dict[str, str] = {
+    Urgency.URGENT: N_("console.urgency.urgent"),
+    Urgency.HIGH: N_("console.urgency.high"),
+    Urgency.NORMAL: N_("console.urgency.normal"),
+}
+"""A case's urgency in the officer's words (console, push alerts)."""

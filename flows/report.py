@@ -33,7 +33,7 @@ def triage(answers: dict[str, Any], deployment: Deployment) -> Urgency:
     if answers.get("danger") == "yes" or answers.get("danger_heard"):
         return Urgency.URGENT
     category = deployment.category_by_code.get(answers.get("category") or "")
-    if answers.get("danger") == "unknown" or (category and category.priority == "high"):
+    if answers.get("danger") == "unknown" or (category and category.priority == Urgency.HIGH):
         return Urgency.HIGH
     if answers.get("age_band") == "0-5":
         return Urgency.HIGH

@@ -15,6 +15,7 @@ from flows.outbound import CheckReceipt, RecordReporterMessage, Reply
 from flows.steps import typed
 from flows.turn import Turn
 from flows.understanding import format_receipt, receipt_digits
+from flows.vocabulary import Status
 
 REPLY_LIMIT = 4_000
 
@@ -104,7 +105,7 @@ def receipt_checked(turn: Turn, event: ev.ReceiptChecked) -> None:
         fire(conv, "receipt_ok")
     lines = [
         turn.t("status.header", reference=event.reference),
-        turn.t(STATUS_LABELS.get(event.status or "baru", STATUS_LABELS["baru"])),
+        turn.t(STATUS_LABELS.get(event.status or Status.NEW, STATUS_LABELS[Status.NEW])),
     ]
     for message in event.messages:
         if message.from_officer:

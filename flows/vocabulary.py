@@ -84,3 +84,23 @@ class OutboxPurpose(StrEnum):
     """A message to an officer: a case announcement, an escalation, a linking answer, an alert."""
     WAITING_NOTICE = "template"
     """WhatsApp's approved template telling a reporter outside the 24-hour window that a reply waits."""
+
+
+class Announcement(StrEnum):
+    """What officers are told about a case (Telegram when linked, Web Push); never its content."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"
+    """Given to this officer by a colleague or supervisor (told like a new case)."""
+    URGENT = "urgent"
+    """A new urgent case for the officer on duty."""
+    UNASSIGNED = "unassigned"
+    """A new case with nobody on duty: to the supervisors."""
+    ESCALATED_TO_SUPERVISORS = "escalated1"
+    ESCALATED_TO_ADMINS = "escalated2"
+    MESSAGE = "message"
+    """The reporter wrote again."""
+
+    @classmethod
+    def escalated(cls, level: int) -> Announcement:
+        return cls.ESCALATED_TO_SUPERVISORS if level == 1 else cls.ESCALATED_TO_ADMINS

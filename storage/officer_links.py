@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.vocabulary import ON_ROSTER
 from storage import audit
 from storage.crypto import Keyring
 from storage.models import LinkCode, Officer, OfficerLink
@@ -92,7 +93,7 @@ async def links_of_unit(
         select(Officer, OfficerLink)
         .join(OfficerLink, OfficerLink.officer_id == Officer.id)
         .where(Officer.unit_id == unit_id, Officer.active.is_(True))
-        .where(Officer.role.in_(("officer", "supervisor")))
+        .where(Officer.role.in_(ON_ROSTER))
         .order_by(Officer.id)
     )
     rows = (await session.execute(statement)).all()

@@ -16,7 +16,7 @@ from bot.telegram import CHANNEL
 from bot.telegram.updates import ACK_PREFIX
 from flows.deployment import Deployment
 from flows.i18n import N_, Catalogues
-from flows.vocabulary import OutboxPurpose
+from flows.vocabulary import Announcement, OutboxPurpose, Status, Urgency
 from storage.cases import acknowledge
 from storage.crypto import Keyring
 from storage.models import Officer, Report
@@ -48,7 +48,12 @@ class OfficerDesk:
     # The router's Announcer: a case to take, or an escalation.
 
     async def announce(
-        self, session: AsyncSession, report: Report, officers: Sequence[Officer], kind: str, now: datetime
+        self,
+        session: AsyncSession,
+        report: Report,
+        officers: Sequence[Officer],
+        kind: Announcement,
+        now: datetime,
     ) -> None:
         wanted = {o.id for o in officers}
         if not wanted:
@@ -56,24 +61,24 @@ class OfficerDesk:
         outbox = Outbox(session, self.keyring)
         text = self._announcement(report, kind)
         button = {"text": self.t(N_("officer.ack_button")), "callback_data": f"{ACK_PREFIX}|{report.id}"}
-        markup = {"inline_keyboard": [[button]]} if report.status == "baru" else None
+        markup = {"inline_keyboard": [[button]]} if report.status == Status.NEW else None
         for officer, link, chat_id in await links_of_unit(session, self.keyring, report.unit_id):
             if officer.id in wanted:
                 extra = {"reply_markup": markup} if markup else {}
                 await outbox.put(self.send(link.chat_key, chat_id, text, report.id, **extra), now)
 
-    def _announcement(self, report: Report, kind: str) -> str:
+    def _announcement(self, report: Report, kind: Announcement) -> str:
         category = self.deployment.category_by_code.get(report.category or "")
         label = category.label.get(OFFICER_LOCALE) if category else self.t(N_("officer.category_pending"))
         params = {"reference": report.reference, "category": label}
-        if kind == "urgent":
+        if kind == Announcement.URGENT:
             text = self.t(N_("officer.urgent_case"), **params)
-        elif kind == "unassigned":
+        elif kind == Announcement.UNASSIGNED:
             text = self.t(N_("officer.unassigned_case"), **params)
-        elif kind.startswith("escalated"):
+        elif kind in (Announcement.ESCALATED_TO_SUPERVISORS, Announcement.ESCALATED_TO_ADMINS):
             text = self.t(N_("officer.escalated"), **params)
         else:
-            high = report.urgency == "high"
+            high = report.urgency == Urgency.HIGH
             urgency = self.t(N_("officer.urgency.high") if high else N_("officer.urgency.normal"))
             text = self.t(N_("officer.new_case"), urgency=urgency, **params)
         if self.settings.public_url:
