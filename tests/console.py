@@ -156,13 +156,14 @@ async def report_by_telegram(
     for option in ("report", "agree", "neighbour", "penelantaran", danger, "6-12", "female", region):
         await press(server, chat, option)
     if danger == "yes":
-        return (
+        found: str = (
             await api.wait_for(
                 lambda: server.query(
                     "SELECT reference FROM reports WHERE danger='yes' ORDER BY id DESC LIMIT 1"
                 )
             )
         )[0][0]
+        return found
     await press(server, chat, "skip")
     await press(server, chat, "skip")
     await say(server, chat, STORY)

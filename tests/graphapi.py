@@ -25,7 +25,7 @@ class FakeGraphAPI:
     media: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     """recipient → error codes to answer in turn (131047: outside the 24-hour window)."""
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     url: str = ""
 

@@ -65,7 +65,8 @@ def _postgres_query(url: str, sql: str, args: tuple[Any, ...]) -> list[tuple[Any
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @dataclass

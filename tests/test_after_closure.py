@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.hotline import Hotline
 from flows import inbound as ev
 from flows.lifecycle import Move
+from flows.vocabulary import Status
 from storage.cases import Actor, Particulars, carry_out
 from storage.models import CaseEvent, DeliveryAddress, Officer, Report
 from storage.reports import ReportStore
@@ -41,7 +42,7 @@ async def invalidate(hotline: Hotline, reference: str) -> None:
     async with hotline.sessions() as session, session.begin():
         report = await session.scalar(select(Report).where(Report.reference == reference))
         assert report is not None
-        report.status, report.closed_at = "ditutup", hotline.runtime.clock()
+        report.status, report.closed_at = Status.INVALID, hotline.runtime.clock()
 
 
 async def by_reference(hotline: Hotline, reference: str) -> Report:

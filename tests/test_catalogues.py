@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.catalogue_files import load_catalogues
@@ -16,14 +17,16 @@ LOCALES = ROOT / "locales"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def catalogue(locale: str):
+def catalogue(locale: str) -> Catalog:
     return read_po((LOCALES / locale / "LC_MESSAGES" / "messages.po").open("rb"), locale=locale)
 
 
 def test_the_template_is_what_the_code_uses(tmp_path: Path) -> None:
     """Fails when code uses a key that `make extract` has not brought into the catalogues."""
     out = tmp_path / "fresh.pot"
-    keywords = re.search(r"EXTRACT_KEYWORDS := (.*)", (ROOT / "Makefile").read_text()).group(1)
+    found = re.search(r"EXTRACT_KEYWORDS := (.*)", (ROOT / "Makefile").read_text())
+    assert found is not None, "the Makefile names the extraction keywords"
+    keywords = found.group(1)
     subprocess.run(
         [
             str(ROOT / ".venv/bin/pybabel"),
@@ -52,17 +55,17 @@ def test_every_message_is_translated_and_not_fuzzy(locale: str) -> None:
     for key, message in messages.items():
         assert not message.fuzzy, f"{locale}: {key} is fuzzy and would be dropped by compile"
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(s.strip() for s in strings), f"{locale}: {key} is untranslated"
+        assert all(isinstance(s, str) and s.strip() for s in strings), f"{locale}: {key} is untranslated"
 
 
 def test_placeholders_match_between_languages() -> None:
     english = {m.id: m.string for m in catalogue("en") if m.id}
     for message in catalogue("id"):
-        if not message.id or isinstance(message.id, tuple):
+        if not message.id or isinstance(message.id, tuple) or not isinstance(message.string, str):
             continue
-        assert set(PLACEHOLDER.findall(message.string)) == set(PLACEHOLDER.findall(english[message.id])), (
-            message.id
-        )
+        assert set(PLACEHOLDER.findall(message.string)) == set(
+            PLACEHOLDER.findall(str(english[message.id]))
+        ), message.id
 
 
 def test_english_keeps_plural_forms() -> None:

@@ -241,7 +241,7 @@ async def test_keyboard_shortcuts_on_a_desk(browser: Browser, server: Harness) -
     await page.keyboard.press("r")
     await expect(page.get_by_label("Pesan untuk pelapor")).to_be_focused()
     await page.keyboard.type("r")
-    await expect(page.get_by_label("Pesan untuk pelapor")).to_have_value("r"), "typing is not a shortcut"
+    await expect(page.get_by_label("Pesan untuk pelapor")).to_have_value("r")  # typing is not a shortcut
     await page.locator("h1").click()
     await page.keyboard.press("n")
     await expect(page.get_by_label("Catatan internal (tidak terlihat pelapor)")).to_be_focused()

@@ -5,17 +5,21 @@ from __future__ import annotations
 from admin import login as signin
 from admin import sessions
 from bot.hotline import Hotline
+from storage.models import Officer
 from storage.officers import add_officer
+from tests.conftest import FakeClock
 
 
-async def officer(hotline: Hotline, username: str = "sari", role: str = "officer"):
+async def officer(hotline: Hotline, username: str = "sari", role: str = "officer") -> Officer:
     async with hotline.sessions() as session, session.begin():
         return await add_officer(
             session, username, username.title(), "kota-pekalongan", role, "sandi-yang-panjang"
         )
 
 
-async def test_sessions_end_when_idle_after_12_hours_and_when_revoked(hotline: Hotline, clock) -> None:
+async def test_sessions_end_when_idle_after_12_hours_and_when_revoked(
+    hotline: Hotline, clock: FakeClock
+) -> None:
     account = await officer(hotline)
     async with hotline.sessions() as session, session.begin():
         token = await sessions.open_session(session, account, clock(), pending_totp=False)
@@ -43,7 +47,7 @@ async def test_sessions_end_when_idle_after_12_hours_and_when_revoked(hotline: H
         assert await sessions.find(session, "not-a-token", clock()) is None
 
 
-async def test_five_wrong_passwords_lock_the_account_for_a_while(hotline: Hotline, clock) -> None:
+async def test_five_wrong_passwords_lock_the_account_for_a_while(hotline: Hotline, clock: FakeClock) -> None:
     await officer(hotline)
     sign_in = signin.SignIn(hotline.sessions, hotline.settings.keyring)
 

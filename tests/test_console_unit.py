@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -78,13 +79,15 @@ async def test_statistics_read_as_an_office_document(browser: Browser, server: H
         async with page.expect_download() as download_info:
             await page.get_by_role("link", name="Unduh XLSX").click()
         workbook = load_workbook(io.BytesIO(read_bytes(await (await download_info.value).path())))
-        counts = [[c.value for c in row] for row in workbook["Rincian"].iter_rows()]
+        counts: list[list[Any]] = [[c.value for c in row] for row in workbook["Rincian"].iter_rows()]
         assert counts[0][:2] == ["Kelompok", "Uraian"] and counts[0][-1].startswith("Triwulan")
         category = next(
             line for line in counts if line[0] == "Kategori" and line[1].startswith("Penelantaran")
         )
         assert category[-1] == 3 and isinstance(category[-1], int)
-        summary = {row[0].value: row[1].value for row in workbook["Ringkasan"].iter_rows(min_row=2)}
+        summary: dict[Any, Any] = {
+            row[0].value: row[1].value for row in workbook["Ringkasan"].iter_rows(min_row=2)
+        }
         assert summary["Laporan"] >= 3 and isinstance(summary["Laporan"], int)
         async with page.expect_download() as download_info:
             await page.get_by_role("link", name="Unduh CSV").click()

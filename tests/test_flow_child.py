@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from flows import inbound as ev
+from flows.i18n import Catalogues
 from flows.outbound import SubmitReport
 from tests.chat import STANDARD_PATH, Chat
 
 CHILD_PATH = [(s, ev.Choice("self") if s == "role" else e) for s, e in STANDARD_PATH]
 
 
-def test_a_child_gets_the_childs_receipt(chat: Chat, catalogues) -> None:
+def test_a_child_gets_the_childs_receipt(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("review", [*CHILD_PATH, ("review", ev.Choice("submit"))])
     chat.send(ev.Choice("submit"))
     chat.take_effect(SubmitReport)
@@ -27,7 +28,7 @@ def test_a_child_gets_the_childs_receipt(chat: Chat, catalogues) -> None:
     assert receipt.receipt == "1234-5678-9012-3456", "channels can show the code apart, to copy it"
 
 
-def test_an_adult_gets_the_adult_receipt(chat: Chat, catalogues) -> None:
+def test_an_adult_gets_the_adult_receipt(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("review", [*STANDARD_PATH, ("review", ev.Choice("submit"))])
     chat.send(ev.Choice("submit"))
     chat.feed(ev.ReportSubmitted("PKSAI-2026-000009", "1234567890123456"))
@@ -51,7 +52,7 @@ def test_an_adult_is_still_offered_every_band(chat: Chat) -> None:
 
 
 @pytest.mark.parametrize("state", ["role", "age", "story", "review"])
-def test_batal_asks_before_deleting_a_draft(chat: Chat, state: str, catalogues) -> None:
+def test_batal_asks_before_deleting_a_draft(chat: Chat, state: str, catalogues: Catalogues) -> None:
     if state == "review":
         chat.reach("review", [*STANDARD_PATH, ("review", ev.Choice("submit"))])
     else:
@@ -88,7 +89,7 @@ def test_a_kept_draft_at_the_menu_is_only_deleted_when_confirmed(chat: Chat) -> 
     assert chat.state == "kecamatan", "the draft resumes where it stopped"
 
 
-def test_a_child_is_asked_more_gently(chat: Chat, catalogues) -> None:
+def test_a_child_is_asked_more_gently(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("age", CHILD_PATH)
     chat.send("batal")
     assert catalogues.text("id", "prompt.cancel_confirm.child") in chat.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from flows import inbound as ev
+from flows.i18n import Catalogues
 from flows.outbound import OpenUrgentReport, RaiseUrgency, RecordReporterMessage
 from flows.report import triage
 from tests.chat import Chat
@@ -86,7 +87,7 @@ def test_danger_at_the_danger_question_answers_it(chat: Chat) -> None:
     assert chat.state == "age"
 
 
-def test_self_harm_gets_its_own_kind_words_and_the_same_urgency(chat: Chat, catalogues) -> None:
+def test_self_harm_gets_its_own_kind_words_and_the_same_urgency(chat: Chat, catalogues: Catalogues) -> None:
     chat.send("halo")
     chat.send(SELF_HARM)
     assert catalogues.text("id", "selfharm.heard") in chat.replies[0].text
@@ -96,7 +97,7 @@ def test_self_harm_gets_its_own_kind_words_and_the_same_urgency(chat: Chat, cata
     assert (urgent.reason, urgent.draft.urgency) == ("self_harm", "urgent")
 
 
-def test_a_child_hears_the_childs_words(chat: Chat, catalogues) -> None:
+def test_a_child_hears_the_childs_words(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("role")
     chat.send(ev.Choice("self"))
     chat.send(SELF_HARM)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import inbound as ev
+from flows.i18n import Catalogues
 from tests.chat import PHONE, PHONE_E164, STORY, Chat
 
 
@@ -84,7 +85,7 @@ def test_every_answer_can_be_edited_from_the_review(chat: Chat) -> None:
         chat.send(ev.Choice("edit"))
 
 
-def test_an_invalid_phone_number_is_explained(chat: Chat, catalogues) -> None:
+def test_an_invalid_phone_number_is_explained(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("phone")
     chat.send("0812")
     assert chat.state == "phone"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows import inbound as ev
+from flows.i18n import Catalogues
 from flows.outbound import (
     CheckReceipt,
     OpenUrgentReport,
@@ -13,6 +14,7 @@ from flows.outbound import (
     WipeConversation,
 )
 from tests.chat import PHONE_E164, STANDARD_PATH, STORY, Chat
+from tests.conftest import FakeClock
 
 
 def test_a_whole_report_hands_over_every_answer(chat: Chat) -> None:
@@ -35,7 +37,7 @@ def test_a_whole_report_hands_over_every_answer(chat: Chat) -> None:
     assert chat.state == "review", "the flow waits for the runtime to file it"
 
 
-def test_the_receipt_is_shown_once_after_filing(chat: Chat, catalogues) -> None:
+def test_the_receipt_is_shown_once_after_filing(chat: Chat, catalogues: Catalogues) -> None:
     chat.submit()
     chat.feed(ev.ReportSubmitted("PKSAI-2026-000007", "1234567890123456"))
     assert chat.state == "menu"
@@ -77,7 +79,7 @@ def test_the_urgent_report_is_completed_not_duplicated(chat: Chat) -> None:
     assert effect.urgent_report_id == 41
 
 
-def test_an_abandoned_urgent_draft_is_filed_when_it_expires(chat: Chat, clock) -> None:
+def test_an_abandoned_urgent_draft_is_filed_when_it_expires(chat: Chat, clock: FakeClock) -> None:
     chat.reach("danger")
     chat.send(ev.Choice("yes"))
     chat.take_effect(OpenUrgentReport)
@@ -91,7 +93,7 @@ def test_an_abandoned_urgent_draft_is_filed_when_it_expires(chat: Chat, clock) -
     assert chat.state == "menu" and not chat.conv.has_draft
 
 
-def test_an_idle_draft_expires_with_a_kind_word(chat: Chat, clock, catalogues) -> None:
+def test_an_idle_draft_expires_with_a_kind_word(chat: Chat, clock: FakeClock, catalogues: Catalogues) -> None:
     chat.reach("kecamatan")
     clock.advance(hours=23)
     chat.send(ev.Choice("33.75.01"))
@@ -104,7 +106,7 @@ def test_an_idle_draft_expires_with_a_kind_word(chat: Chat, clock, catalogues) -
     assert not chat.effects, "a draft without danger is simply dropped"
 
 
-def test_a_child_reporting_about_themself_gets_warmer_words(chat: Chat, catalogues) -> None:
+def test_a_child_reporting_about_themself_gets_warmer_words(chat: Chat, catalogues: Catalogues) -> None:
     path = [(s, ev.Choice("self") if s == "role" else e) for s, e in STANDARD_PATH]
     chat.reach("category", path)
     assert catalogues.text("id", "prompt.category.child") in chat.text
@@ -170,7 +172,7 @@ def test_the_story_takes_several_messages_photos_and_voice(chat: Chat) -> None:
     assert [a["kind"] for a in chat.answers["attachments"]] == ["photo", "voice"]
 
 
-def test_a_long_story_message_is_accepted_up_to_the_limit(chat: Chat, catalogues) -> None:
+def test_a_long_story_message_is_accepted_up_to_the_limit(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("story")
     chat.send("a" * 10_000)
     assert len(chat.answers["story"]) == 1
@@ -179,7 +181,7 @@ def test_a_long_story_message_is_accepted_up_to_the_limit(chat: Chat, catalogues
     assert len(chat.answers["story"]) == 1
 
 
-def test_the_age_understands_words_and_refuses_adults(chat: Chat, catalogues) -> None:
+def test_the_age_understands_words_and_refuses_adults(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("age")
     chat.send("19")
     assert chat.state == "age"
@@ -188,7 +190,7 @@ def test_the_age_understands_words_and_refuses_adults(chat: Chat, catalogues) ->
     assert (chat.answers["age"], chat.answers["age_band"]) == (17, "13-17")
 
 
-def test_menu_keeps_the_draft_and_resumes_at_the_same_question(chat: Chat, catalogues) -> None:
+def test_menu_keeps_the_draft_and_resumes_at_the_same_question(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("landmark")
     chat.send("menu")
     assert chat.state == "menu"
@@ -223,7 +225,7 @@ def test_english_is_a_menu_choice_away(chat: Chat) -> None:
 
 
 class TestStatus:
-    def test_a_right_code_shows_the_status_and_replies(self, chat: Chat, catalogues) -> None:
+    def test_a_right_code_shows_the_status_and_replies(self, chat: Chat, catalogues: Catalogues) -> None:
         chat.send(ev.Choice("status"))
         chat.send("1234 5678 9012 3456")
         assert chat.take_effect(CheckReceipt).code == "1234567890123456"
@@ -239,7 +241,7 @@ class TestStatus:
         assert effect.text == "Terima kasih, anaknya sekarang di rumah neneknya."
         assert chat.state == "status_view"
 
-    def test_a_wrong_code_is_refused_and_counted(self, chat: Chat, catalogues) -> None:
+    def test_a_wrong_code_is_refused_and_counted(self, chat: Chat, catalogues: Catalogues) -> None:
         chat.send(ev.Choice("status"))
         chat.send("1111-2222-3333-4444")
         chat.take_effect(CheckReceipt)
@@ -248,7 +250,9 @@ class TestStatus:
         assert catalogues.text("id", "status.wrong_code", left=4) in chat.text
         assert chat.conv.verified_reference is None
 
-    def test_repeated_wrong_codes_lock_the_conversation(self, chat: Chat, clock, catalogues) -> None:
+    def test_repeated_wrong_codes_lock_the_conversation(
+        self, chat: Chat, clock: FakeClock, catalogues: Catalogues
+    ) -> None:
         chat.send(ev.Choice("status"))
         for _ in range(5):
             chat.send("1111222233334444")
@@ -265,14 +269,14 @@ class TestStatus:
         chat.send("1234567890123456")
         assert chat.take_effect(CheckReceipt).code == "1234567890123456"
 
-    def test_a_malformed_code_is_explained(self, chat: Chat, catalogues) -> None:
+    def test_a_malformed_code_is_explained(self, chat: Chat, catalogues: Catalogues) -> None:
         chat.send(ev.Choice("status"))
         chat.send("12345")
         assert catalogues.text("id", "status.code_format") in chat.text
         assert not chat.effects
 
 
-def test_hapus_wipes_the_conversation(chat: Chat, catalogues) -> None:
+def test_hapus_wipes_the_conversation(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("story")
     chat.send("/hapus")
     chat.take_effect(WipeConversation)
@@ -290,7 +294,9 @@ def test_hapus_wipes_the_conversation(chat: Chat, catalogues) -> None:
         ("contact", "anonim", "contact", "anonymous"),
     ],
 )
-def test_everyday_words_answer_the_options(chat: Chat, state, typed, answer_key, expected) -> None:
+def test_everyday_words_answer_the_options(
+    chat: Chat, state: str, typed: str, answer_key: str, expected: str
+) -> None:
     chat.reach(state)
     chat.send(typed)
     assert chat.answers[answer_key] == expected

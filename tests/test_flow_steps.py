@@ -9,7 +9,10 @@ import pytest
 from babel.messages.pofile import read_po
 
 from flows import inbound as ev
+from flows.complaint import ComplaintFlow
+from flows.i18n import Catalogues
 from tests.chat import STANDARD_PATH, Chat
+from tests.conftest import FakeClock
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 KEYS = {m.id for m in read_po((LOCALES / "messages.pot").open("rb")) if isinstance(m.id, str) and m.id}
@@ -83,7 +86,7 @@ def assert_no_raw_keys(text: str) -> None:
 
 
 @pytest.mark.parametrize("state", QUESTION_STATES)
-def test_batal_cancels_and_forgets_the_draft(chat: Chat, state: str, catalogues) -> None:
+def test_batal_cancels_and_forgets_the_draft(chat: Chat, state: str, catalogues: Catalogues) -> None:
     reach(chat, state)
     had_draft = chat.conv.has_draft
     chat.send("batal")
@@ -108,7 +111,7 @@ def test_kembali_goes_one_question_back_and_keeps_answers(chat: Chat, state: str
 
 
 @pytest.mark.parametrize("state", QUESTION_STATES)
-def test_bantuan_explains_and_asks_again(chat: Chat, state: str, catalogues) -> None:
+def test_bantuan_explains_and_asks_again(chat: Chat, state: str, catalogues: Catalogues) -> None:
     reach(chat, state)
     before = chat.snapshot()
     chat.send("bantuan")
@@ -135,7 +138,9 @@ def test_bad_input_is_answered_kindly_and_loses_nothing(chat: Chat, state: str, 
     assert not chat.effects
 
 
-def test_bad_input_is_answered_in_the_reporters_language(flow, clock, catalogues) -> None:
+def test_bad_input_is_answered_in_the_reporters_language(
+    flow: ComplaintFlow, clock: FakeClock, catalogues: Catalogues
+) -> None:
     chat = Chat(flow, clock)
     chat.send("menu")
     chat.send(ev.Choice("language"))
@@ -148,7 +153,7 @@ def test_bad_input_is_answered_in_the_reporters_language(flow, clock, catalogues
     assert catalogues.text("en", "input.empty") in chat.text
 
 
-def test_media_outside_the_story_is_kept_for_it(chat: Chat, catalogues) -> None:
+def test_media_outside_the_story_is_kept_for_it(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("age")
     chat.send(ev.Media("photo", "att-1"))
     assert chat.state == "age"

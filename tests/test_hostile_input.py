@@ -255,6 +255,7 @@ async def test_a_signed_but_malformed_whatsapp_payload_is_refused(world: World) 
     """Row 12: a signed payload of the wrong shape crashed the webhook (500)."""
     browser = world.browsers["nobody"]
     before = await world.fingerprint()
+    payload: object
     for payload in (
         [],
         {"entry": {"changes": []}},
@@ -301,7 +302,7 @@ async def test_a_signed_but_malformed_whatsapp_payload_is_refused(world: World) 
 async def test_the_requests_the_review_found(world: World) -> None:
     """Row 9, as found: malformed multipart, a non-UTF-8 form, ``officer=²``, a 20-digit id and
     ``quarter=9999-Q4`` each answered 500."""
-    found = [
+    found: list[dict[str, Any]] = [
         {
             "method": "POST",
             "url": "/admin/login",

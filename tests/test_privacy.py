@@ -14,8 +14,15 @@ from sqlalchemy import text
 from bot.hotline import Hotline
 from bot.runtime import Inbound
 from flows import inbound as ev
+from flows.vocabulary import Channel
 from tests.chat import STANDARD_PATH
-from tests.conftest import create_postgres_database, drop_postgres_database, make_settings, require_postgres
+from tests.conftest import (
+    FakeClock,
+    create_postgres_database,
+    drop_postgres_database,
+    make_settings,
+    require_postgres,
+)
 
 USER_ID = "tg-user-7734190288"
 STORY = "Rahasia-cerita: pamannya mengurung Dimas di gudang belakang sejak Selasa."
@@ -34,18 +41,18 @@ async def full_report(hotline: Hotline) -> None:
     ]
     path = [(s, ev.Text(STORY) if (s == "story" and isinstance(e, ev.Text)) else e) for s, e in path]
     for _state, event in [*path, ("phone", ev.Text("0812 9876 5432"))]:
-        await hotline.runtime.handle(Inbound("telegram", USER_ID, event))
-    replies = await hotline.runtime.handle(Inbound("telegram", USER_ID, ev.Choice("submit")))
+        await hotline.runtime.handle(Inbound(Channel.TELEGRAM, USER_ID, event))
+    replies = await hotline.runtime.handle(Inbound(Channel.TELEGRAM, USER_ID, ev.Choice("submit")))
     receipt = next(line for r in replies for line in r.text.splitlines() if "Kode tanda" in line)
     code = receipt.split(":", 1)[1].strip()
     for event in (ev.Choice("status"), ev.Text(code), ev.Choice("reply"), ev.Text(REPLY)):
-        await hotline.runtime.handle(Inbound("telegram", USER_ID, event))
+        await hotline.runtime.handle(Inbound(Channel.TELEGRAM, USER_ID, event))
     # A second draft left half-way: drafts are sealed too.
     for _state, event in path[:11]:
-        await hotline.runtime.handle(Inbound("telegram", USER_ID + "-2", event))
+        await hotline.runtime.handle(Inbound(Channel.TELEGRAM, USER_ID + "-2", event))
 
 
-async def test_sqlite_file_holds_nothing_in_clear(tmp_path: Path, clock) -> None:
+async def test_sqlite_file_holds_nothing_in_clear(tmp_path: Path, clock: FakeClock) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'scan.db'}"
     hotline = Hotline.build(make_settings(url, tmp_path), clock=clock)
     await hotline.start()
@@ -66,7 +73,7 @@ def database_bytes(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.glob("scan.db*")) if p.is_file())
 
 
-async def test_postgres_holds_nothing_in_clear(tmp_path: Path, clock) -> None:
+async def test_postgres_holds_nothing_in_clear(tmp_path: Path, clock: FakeClock) -> None:
     require_postgres()
     url = await create_postgres_database()
     hotline = Hotline.build(make_settings(url, tmp_path), clock=clock)

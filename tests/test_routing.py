@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +17,7 @@ from bot.runtime import Inbound
 from bot.scheduler import Scheduler
 from flows import inbound as ev
 from flows.roster import DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
+from flows.vocabulary import Channel
 from storage.models import CaseEvent, Officer, Report, Unit
 from storage.models_delivery import Job
 from storage.officers import add_officer
@@ -103,7 +105,7 @@ async def staff(hotline: Hotline, clock: FakeClock) -> dict[str, Officer]:
 async def file(hotline: Hotline, user: str, *, danger: str = "no") -> Report:
     path = [(s, ev.Choice(danger) if s == "danger" else e) for s, e in STANDARD_PATH]
     for _state, event in [*path, ("review", ev.Choice("submit"))]:
-        await hotline.runtime.handle(Inbound("terminal", user, event))
+        await hotline.runtime.handle(Inbound(Channel.TERMINAL, user, event))
     async with hotline.sessions() as session:
         return (await session.scalars(select(Report).order_by(Report.id.desc()))).first()  # type: ignore[return-value]
 
@@ -113,7 +115,7 @@ async def assignees(hotline: Hotline) -> dict[str, int | None]:
         return {r.reference: r.assignee_id for r in (await session.scalars(select(Report))).all()}
 
 
-async def events(hotline: Hotline, kind: str) -> list[tuple[int, dict]]:
+async def events(hotline: Hotline, kind: str) -> list[tuple[int, dict[str, Any]]]:
     async with hotline.sessions() as session:
         rows = (
             await session.scalars(select(CaseEvent).where(CaseEvent.kind == kind).order_by(CaseEvent.id))

@@ -6,26 +6,30 @@ import asyncio
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
 from bot.runtime import Inbound
 from flows import inbound as ev
+from flows.vocabulary import Channel
 from storage.models import AuditEntry, CaseEvent, DeliveryAddress, Report
 from storage.reports import ReportStore
 from storage.units import unit_ids
 from tests.chat import STANDARD_PATH, STORY
-from tests.conftest import TEST_SECRET, make_settings
+from tests.conftest import TEST_SECRET, FakeClock, make_settings
 
 USER = "telegram-user-5550123"
 
 
 async def say(hotline: Hotline, message: str | ev.Event, user: str = USER) -> str:
     event = ev.Text(message) if isinstance(message, str) else message
-    replies = await hotline.runtime.handle(Inbound("terminal", user, event))
+    replies = await hotline.runtime.handle(Inbound(Channel.TERMINAL, user, event))
     return "\n".join(r.text + "".join(f"\n- {o.label}" for o in r.options) for r in replies)
 
 
-async def file_report(hotline: Hotline, path=STANDARD_PATH, user: str = USER) -> str:
+async def file_report(
+    hotline: Hotline, path: list[tuple[str, ev.Event]] = STANDARD_PATH, user: str = USER
+) -> str:
     """Run a whole report; returns the receipt code the reporter was shown."""
     for _state, event in path:
         await say(hotline, event, user)
@@ -39,7 +43,7 @@ async def reports(hotline: Hotline) -> list[Report]:
         return list((await session.scalars(select(Report).order_by(Report.id))).all())
 
 
-async def store(hotline: Hotline, session) -> ReportStore:
+async def store(hotline: Hotline, session: AsyncSession) -> ReportStore:
     return ReportStore(session, hotline.settings.keyring, await unit_ids(session))
 
 
@@ -54,6 +58,7 @@ async def test_a_whole_report_is_stored_with_its_content_sealed(hotline: Hotline
     async with hotline.sessions() as session:
         reports_store = await store(hotline, session)
         content = await reports_store.content(report)
+        assert content is not None
         assert content["story"] == [STORY]
         assert content["phone"] == "+6281234567890"
         assert content["kelurahan"] == "Kauman"
@@ -83,7 +88,7 @@ async def test_danger_files_an_urgent_report_at_once(hotline: Hotline) -> None:
     assert kinds == ["urgent_alert", "unassigned"], "nobody is on the roster: it waits, supervisors told"
 
 
-async def test_an_abandoned_urgent_draft_becomes_an_urgent_report(hotline: Hotline, clock) -> None:
+async def test_an_abandoned_urgent_draft_becomes_an_urgent_report(hotline: Hotline, clock: FakeClock) -> None:
     for _state, event in STANDARD_PATH[:4]:
         await say(hotline, event)
     await say(hotline, ev.Choice("yes"))
@@ -107,7 +112,8 @@ async def test_an_urgent_report_completed_keeps_one_report(hotline: Hotline) -> 
     [report] = await reports(hotline)
     assert (report.urgency, report.complete) == ("urgent", True)
     async with hotline.sessions() as session:
-        assert (await (await store(hotline, session)).by_receipt(code.replace("-", ""))).id == report.id
+        found = await (await store(hotline, session)).by_receipt(code.replace("-", ""))
+        assert found is not None and found.id == report.id
 
 
 async def test_status_check_and_reply_with_the_receipt_code(hotline: Hotline) -> None:
@@ -139,7 +145,7 @@ async def test_a_wrong_receipt_code_finds_nothing(hotline: Hotline) -> None:
 
 
 async def test_a_restarted_service_continues_the_conversation(
-    hotline: Hotline, database_url: str, tmp_path: Path, clock
+    hotline: Hotline, database_url: str, tmp_path: Path, clock: FakeClock
 ) -> None:
     for _state, event in STANDARD_PATH[:8]:
         await say(hotline, event)
@@ -166,6 +172,7 @@ async def test_messages_of_one_reporter_are_applied_one_at_a_time(hotline: Hotli
     [report] = await reports(hotline)
     async with hotline.sessions() as session:
         content = await (await store(hotline, session)).content(report)
+    assert content is not None
     assert sorted(content["story"]) == sorted(parts), "no message lost to a concurrent write"
 
 
@@ -181,7 +188,7 @@ async def test_hapus_erases_the_delivery_address(hotline: Hotline) -> None:
 
 
 async def test_a_rotated_key_still_opens_old_conversations_and_receipts(
-    hotline: Hotline, database_url: str, tmp_path: Path, clock
+    hotline: Hotline, database_url: str, tmp_path: Path, clock: FakeClock
 ) -> None:
     code = await file_report(hotline)
     for _state, event in STANDARD_PATH[:6]:

@@ -3,6 +3,8 @@ on the timeline (the lexicon's phrase, never the reporter's words)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.hotline import Hotline
@@ -13,7 +15,7 @@ from tests.inprocess import Browser, add_staff
 from tests.test_runtime import file_report, reports, say
 
 
-async def alerts(hotline: Hotline) -> list[dict]:
+async def alerts(hotline: Hotline) -> list[dict[str, Any]]:
     async with hotline.sessions() as session:
         statement = select(CaseEvent.detail).where(CaseEvent.kind == "urgent_alert").order_by(CaseEvent.id)
         return list((await session.scalars(statement)).all())

@@ -21,7 +21,8 @@ METRICS_TOKEN = "prometheus-scrape-token-0123456789"
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @pytest.fixture

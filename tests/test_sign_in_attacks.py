@@ -18,6 +18,7 @@ from bot.hotline import Hotline
 from bot.slow_checks import SLOW_CHECKS
 from storage.models import Officer
 from storage.officers import totp_context
+from tests.conftest import FakeClock
 from tests.inprocess import PASSWORD, Browser, add_staff
 
 
@@ -157,7 +158,7 @@ async def enrolled_admin(hotline: Hotline) -> str:
     return secret
 
 
-async def test_wrong_codes_end_the_pending_sign_in(hotline: Hotline, clock) -> None:
+async def test_wrong_codes_end_the_pending_sign_in(hotline: Hotline, clock: FakeClock) -> None:
     """Row 3: 300 wrong codes in 1.5 s were accepted without limit, then the right one worked."""
     secret = await enrolled_admin(hotline)
     async with Browser(hotline) as browser:
@@ -171,7 +172,9 @@ async def test_wrong_codes_end_the_pending_sign_in(hotline: Hotline, clock) -> N
         assert (await browser.http.get("/admin/users")).status_code == 303
 
 
-async def test_wrong_codes_are_limited_per_account_across_sign_ins(hotline: Hotline, clock) -> None:
+async def test_wrong_codes_are_limited_per_account_across_sign_ins(
+    hotline: Hotline, clock: FakeClock
+) -> None:
     secret = await enrolled_admin(hotline)
     for _ in range(login.TOTP_ACCOUNT_LIMIT // (login.TOTP_SIGN_IN_LIMIT - 1) + 1):
         async with Browser(hotline) as browser:
@@ -189,7 +192,7 @@ async def test_wrong_codes_are_limited_per_account_across_sign_ins(hotline: Hotl
         assert done.headers["location"] == "/admin"
 
 
-async def test_a_code_works_once_and_the_session_is_renewed(hotline: Hotline, clock) -> None:
+async def test_a_code_works_once_and_the_session_is_renewed(hotline: Hotline, clock: FakeClock) -> None:
     """Row 3 and 12: the same code was accepted twice; the session id stayed the same after the
     second step (a cookie planted or seen before it would be signed in afterwards)."""
     secret = await enrolled_admin(hotline)

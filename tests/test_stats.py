@@ -10,14 +10,15 @@ from openpyxl import load_workbook
 
 from admin import stats, stats_export
 from bot.hotline import Hotline
-from flows.report import ReportDraft
+from flows.report import AgeBand, ReportDraft
+from flows.vocabulary import Status, Urgency
 from storage.reports import ReportStore
 from storage.units import unit_ids
 
 SECRET_STORY = "Cerita-rahasia yang tidak boleh keluar"
 
 
-def draft(category: str, region: str, age_band: str = "6-12", sex: str = "female") -> ReportDraft:
+def draft(category: str, region: str, age_band: AgeBand = "6-12", sex: str = "female") -> ReportDraft:
     return ReportDraft(
         unit="kota-pekalongan",
         region=region,
@@ -25,11 +26,11 @@ def draft(category: str, region: str, age_band: str = "6-12", sex: str = "female
         simfoni=None,
         role="neighbour",
         danger="no",
-        urgency="normal",
+        urgency=Urgency.NORMAL,
         age=None,
         age_band=age_band,
         sex=sex,
-        kelurahan=None,  # type: ignore[arg-type]
+        kelurahan=None,
         landmark=None,
         coords=None,
         story=(SECRET_STORY,),
@@ -58,7 +59,7 @@ async def seed(hotline: Hotline) -> None:
             report = await store.create(draft(category, region), "telegram", when)
             if category == "fisik":
                 report.acknowledged_at = when + timedelta(hours=2)
-                report.status = "diterima"
+                report.status = Status.ACCEPTED
 
 
 async def quarter_summary(hotline: Hotline) -> stats.Summary:

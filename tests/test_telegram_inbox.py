@@ -13,7 +13,7 @@ from bot.telegram.processor import TelegramProcessor
 from storage.conversations import ConversationStore
 from storage.models_delivery import InboxUpdate, OutboxMessage
 from tests.botapi import Updates
-from tests.conftest import make_settings
+from tests.conftest import FakeClock, make_settings
 
 ANSWERS = ["/start", "1", "1", "2", "1", "2"]
 """menu → report → agree → parent → fisik → no danger: ends at the age question only in order."""
@@ -30,7 +30,9 @@ async def drain(processor: TelegramProcessor) -> None:
         busy = await processor.run_once()
 
 
-async def test_two_workers_keep_each_chat_in_order(database_url: str, tmp_path: Path, clock) -> None:
+async def test_two_workers_keep_each_chat_in_order(
+    database_url: str, tmp_path: Path, clock: FakeClock
+) -> None:
     first = Hotline.build(make_settings(database_url, tmp_path), clock=clock)
     second = Hotline.build(make_settings(database_url, tmp_path), clock=clock)
     await first.start()

@@ -13,12 +13,14 @@ from bot.telegram.render import TEXT_LIMIT, send_message_calls, split_text
 from bot.telegram.updates import interpret, parse, question_data
 from flows import inbound as ev
 from flows.access import may_handle
+from flows.complaint import ComplaintFlow
 from flows.conversation import Conversation
 from flows.machine import STATES
 from flows.outbound import Option, Reply
 from storage.images import ImageRejected, display_copy
 from tests.botapi import Updates
 from tests.chat import Chat
+from tests.conftest import FakeClock
 
 
 def test_long_replies_are_split_under_the_limit_after_escaping() -> None:
@@ -31,7 +33,7 @@ def test_long_replies_are_split_under_the_limit_after_escaping() -> None:
     assert split_text("kort") == ["kort"]
 
 
-def test_every_button_of_every_question_fits_in_64_bytes(flow, clock) -> None:
+def test_every_button_of_every_question_fits_in_64_bytes(flow: ComplaintFlow, clock: FakeClock) -> None:
     for state in STATES:
         chat = Chat(
             flow,
@@ -54,7 +56,7 @@ def test_every_button_of_every_question_fits_in_64_bytes(flow, clock) -> None:
                 assert len(question_data(reply.question, option.id).encode()) <= 64
 
 
-def test_a_button_of_an_earlier_question_is_refused(flow, clock) -> None:
+def test_a_button_of_an_earlier_question_is_refused(flow: ComplaintFlow, clock: FakeClock) -> None:
     chat = Chat(flow, clock)
     chat.reach("danger")
     chat.send(ev.Choice("yes", asked_in="category_confirm"))
@@ -121,4 +123,4 @@ def test_undecodable_or_huge_images_are_refused() -> None:
 def test_who_may_handle_a_case(role: str, unit: int, assignee: int | None, allowed: bool) -> None:
     officer = SimpleNamespace(id=7, unit_id=unit, role=role, active=True)
     report = SimpleNamespace(unit_id=1, assignee_id=assignee)
-    assert may_handle(officer, report) is allowed  # type: ignore[arg-type]
+    assert may_handle(officer, report) is allowed

@@ -11,6 +11,7 @@ from bot.lexicon_files import indonesian, load_lexicons
 from flows import inbound as ev
 from flows.danger import DangerEar
 from flows.hints import closest_name
+from flows.i18n import Catalogues
 from flows.outbound import SubmitReport
 from tests.chat import STANDARD_PATH, Chat
 
@@ -92,7 +93,9 @@ def test_a_kelurahan_with_a_typo_is_confirmed_or_kept_as_typed(chat: Chat) -> No
     assert chat.answers["kelurahan"] == "kandang panjng", "'Bukan' keeps what was typed"
 
 
-def test_free_text_at_the_category_step_does_not_skip_the_story_question(chat: Chat, catalogues) -> None:
+def test_free_text_at_the_category_step_does_not_skip_the_story_question(
+    chat: Chat, catalogues: Catalogues
+) -> None:
     path = [(s, ev.Text("aku dipukul bapak") if s == "category" else e) for s, e in CHILD_PATH]
     path.insert(4, ("category_confirm", ev.Choice("yes")))
     chat.reach("story", path)
@@ -103,7 +106,7 @@ def test_free_text_at_the_category_step_does_not_skip_the_story_question(chat: C
     assert "Tersimpan: 2 pesan" in chat.text
 
 
-def test_the_story_prompt_promises_only_what_every_channel_takes(catalogues) -> None:
+def test_the_story_prompt_promises_only_what_every_channel_takes(catalogues: Catalogues) -> None:
     for locale in ("id", "en"):
         text = catalogues.text(locale, "prompt.story")
         assert "suara" not in text and "voice" not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -46,7 +47,7 @@ async def server(
     await telegram.stop()
 
 
-async def post(server: Harness, payload: dict, signature: str | None = "auto") -> httpx.Response:
+async def post(server: Harness, payload: dict[str, Any], signature: str | None = "auto") -> httpx.Response:
     body = encode(payload)
     headers = {"Content-Type": "application/json"}
     if signature == "auto":
@@ -57,7 +58,9 @@ async def post(server: Harness, payload: dict, signature: str | None = "auto") -
         return await client.post(server.base + "/webhook/whatsapp", content=body, headers=headers, timeout=10)
 
 
-async def send(server: Harness, graph: FakeGraphAPI, wa_id: str, payload: dict, expect: str) -> None:
+async def send(
+    server: Harness, graph: FakeGraphAPI, wa_id: str, payload: dict[str, Any], expect: str
+) -> None:
     before = len(graph.texts(wa_id))
     response = await post(server, payload)
     assert response.status_code == 200, response.text

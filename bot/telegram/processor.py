@@ -92,7 +92,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
     async def needs_download(
         self, session: AsyncSession, row: InboxUpdate, info: Interpretation
     ) -> _Download | None:
-        if info.media is None or row.last_error == TOO_LARGE:
+        if info.media is None or self.bot is None or row.last_error == TOO_LARGE:
             return None
         if info.media.size is not None and info.media.size > self.max_bytes:
             return None
@@ -102,6 +102,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
 
     async def download(self, job: _Download) -> None:
         now = self.hotline.runtime.clock()
+        assert self.bot is not None, "needs_download asks for downloads only with a bot"
         try:
             file = await self.bot.get_file(job.media.file_id)
             if file.file_size is not None and file.file_size > self.max_bytes:

@@ -123,15 +123,32 @@ def _callback(uid: int, update: Update) -> Interpretation:
     chat_id = message.chat.id if message else query.from_user.id
     message_id = message.message_id if message else None
     parts = (query.data or "").split("|")
-    common = {"chat_id": chat_id, "message_id": message_id, "callback_id": query.id}
     if message is not None and message.chat.type != PRIVATE:
-        return Interpretation("leave_group", uid, **common)
+        return Interpretation(
+            "leave_group", uid, chat_id=chat_id, message_id=message_id, callback_id=query.id
+        )
     if len(parts) == 2 and parts[0] == ACK_PREFIX:
-        return Interpretation("officer_ack", uid, argument=parts[1], **common)
+        return Interpretation(
+            "officer_ack",
+            uid,
+            argument=parts[1],
+            chat_id=chat_id,
+            message_id=message_id,
+            callback_id=query.id,
+        )
     if len(parts) == 3 and parts[0] == QUESTION_PREFIX:
         event = ev.Choice(parts[2], asked_in=parts[1] or None)
-        return Interpretation("reporter", uid, events=[event], **common)
-    return Interpretation("reporter", uid, events=[ev.Choice("", asked_in="?")], **common)
+        return Interpretation(
+            "reporter", uid, events=[event], chat_id=chat_id, message_id=message_id, callback_id=query.id
+        )
+    return Interpretation(
+        "reporter",
+        uid,
+        events=[ev.Choice("", asked_in="?")],
+        chat_id=chat_id,
+        message_id=message_id,
+        callback_id=query.id,
+    )
 
 
 def _message(uid: int, message: Message) -> Interpretation:
@@ -140,23 +157,30 @@ def _message(uid: int, message: Message) -> Interpretation:
         return Interpretation("leave_channel", uid, chat_id=chat.id)
     if chat.type != PRIVATE:
         return Interpretation("leave_group", uid, chat_id=chat.id)
-    base = {"chat_id": chat.id, "message_id": message.message_id}
     text = message.text
     if text is not None:
         head, _, rest = text.strip().partition(" ")
         if head.split("@", 1)[0].casefold() == OFFICER_LINK_COMMAND:
-            return Interpretation("officer_link", uid, argument=rest.strip(), **base)
-        return Interpretation("reporter", uid, events=[ev.Text(text)], **base)
+            return Interpretation(
+                "officer_link", uid, argument=rest.strip(), chat_id=chat.id, message_id=message.message_id
+            )
+        return Interpretation(
+            "reporter", uid, events=[ev.Text(text)], chat_id=chat.id, message_id=message.message_id
+        )
     location = message.location or (message.venue.location if message.venue else None)
     if location is not None:
         event = ev.Location(location.latitude, location.longitude)
-        return Interpretation("reporter", uid, events=[event], **base)
+        return Interpretation("reporter", uid, events=[event], chat_id=chat.id, message_id=message.message_id)
     media = _media(message)
     if media is not None:
-        caption = [ev.Text(message.caption)] if message.caption else []
-        return Interpretation("reporter", uid, media=media, events=caption, **base)
+        caption: list[ev.Event] = [ev.Text(message.caption)] if message.caption else []
+        return Interpretation(
+            "reporter", uid, media=media, events=caption, chat_id=chat.id, message_id=message.message_id
+        )
     kind = effective_message_type(message) or "unknown"
-    return Interpretation("reporter", uid, events=[ev.Unsupported(kind)], **base)
+    return Interpretation(
+        "reporter", uid, events=[ev.Unsupported(kind)], chat_id=chat.id, message_id=message.message_id
+    )
 
 
 def _media(message: Message) -> MediaRef | None:

@@ -98,7 +98,7 @@ def interpret(message: dict[str, Any]) -> Incoming:
         return Incoming(wamid, address, [event])
     if kind in MEDIA_KINDS:
         media = message.get(kind) or {}
-        caption = [ev.Text(str(media["caption"]))] if media.get("caption") else []
+        caption: list[ev.Event] = [ev.Text(str(media["caption"]))] if media.get("caption") else []
         ref = MediaRef(MEDIA_KINDS[kind], str(media.get("id", "")), str(media.get("mime_type", "")))
         return Incoming(wamid, address, caption, ref)
     return Incoming(wamid, address, [ev.Unsupported(str(kind or "unknown"))])
