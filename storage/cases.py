@@ -3,7 +3,7 @@ stamps, the timeline entry (through ``ReportStore.add_event``, so the retention 
 the audit row, and erasing the reporter's reply address when a case closes.
 
 The rule itself (who may make which move from which status) is ``flows.lifecycle``; telling
-officers and opening follow-up reports are the application's (``bot.case_moves``).
+officers and opening follow-up reports are the application's (``bot.routing``, ``bot.follow_up``).
 """
 
 from __future__ import annotations

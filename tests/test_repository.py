@@ -15,6 +15,8 @@ PATH_IN_PROSE = re.compile(
     r"(?:`|\]\()([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.*-]+)*\.(?:py|md|toml|ini|js|png|cfg))[`)]"
 )
 """A file named in backticks or as a link target: ``bot/cli.py``, ``[x](docs/flow.md)``."""
+MODULE_IN_TEXT = re.compile(r"`((?:admin|bot|storage|flows|tests|bench)(?:\.[A-Za-z_]\w*)+)(?:\(\))?`")
+"""A module (or a name in one) in backticks: ``bot.routing``, ``flows.lifecycle.Move``."""
 
 
 def sources() -> list[Path]:
@@ -64,3 +66,18 @@ def test_every_file_the_documentation_names_exists() -> None:
         if not (ROOT / name).exists() and not (ROOT / where).parent.joinpath(name).exists()
     }
     assert not missing, f"named but not in the repository: {missing}"
+
+
+def test_every_module_the_text_names_exists() -> None:
+    named: dict[str, str] = {}
+    for document in texts():
+        for match in MODULE_IN_TEXT.finditer(document.read_text()):
+            named.setdefault(match.group(1), str(document.relative_to(ROOT)))
+    assert "flows.lifecycle" in named, "the pattern finds the modules the text names"
+
+    def exists(dotted: str) -> bool:
+        package, module = dotted.split(".")[:2]
+        path = ROOT / package / module
+        return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+    assert {name: where for name, where in named.items() if not exists(name)} == {}
