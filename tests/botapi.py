@@ -72,7 +72,7 @@ class FakeBotAPI:
     failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """chat_id → list of "429:<seconds>", "500", "timeout", "403" to answer in turn."""
     attempts: list[Call] = field(default_factory=list)
-    hang_seconds: float = 3.0
+    hang_seconds: float = 8.0
     pending_updates: list[dict[str, Any]] = field(default_factory=list)
     """Served by ``getUpdates`` (long polling), each once."""
     limits: Limits | None = None

@@ -97,7 +97,7 @@ class Harness:
                 "HOTLINE_TELEGRAM_TOKEN": TOKEN,
                 "HOTLINE_TELEGRAM_API_URL": self.api.url,
                 "HOTLINE_TELEGRAM_WEBHOOK_SECRET": SECRET,
-                "HOTLINE_TELEGRAM_TIMEOUT": "1",
+                "HOTLINE_TELEGRAM_TIMEOUT": "3",  # a loaded machine must not look like a hung API
                 "HOTLINE_OUTBOX_BACKOFF_BASE": "0.2",
                 "HOTLINE_TELEGRAM_CHAT_RATE": "0",
                 "HOTLINE_PUBLIC_URL": "https://hotline.example.test",

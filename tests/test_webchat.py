@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -138,7 +139,18 @@ async def test_keyboard_only_and_without_javascript(browser: Browser, server: Ha
     await context.close()
 
 
-async def test_receipt_lookups_and_starts_are_rate_limited(server: Harness) -> None:
+@pytest.fixture
+async def flooded(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A server of its own: the flood below leaves this address refused for ten minutes."""
+    telegram = await FakeBotAPI().start()
+    harness = await Harness(telegram, tmp_path).start()
+    yield harness
+    harness.stop()
+    await telegram.stop()
+
+
+async def test_receipt_lookups_and_starts_are_rate_limited(flooded: Harness) -> None:
+    server = flooded
     async with httpx.AsyncClient(base_url=server.base) as client:
         token = (await client.post("/chat/start", json={})).json()["client"]
         await client.post("/chat/send", json={"client": token, "choice": "status", "question": "menu"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +15,8 @@ from PIL import Image
 from tests.botapi import FakeBotAPI
 from tests.graphapi import APP_SECRET, TOKEN, VERIFY_TOKEN, FakeGraphAPI, Webhooks, encode, sign
 from tests.telegram_harness import Harness, backend
+
+REFERENCE = re.compile(r"PKSAI-\d{4}-\d{6}")
 
 __all__ = ["backend"]  # the module's server runs once per database
 
@@ -110,10 +113,11 @@ async def test_the_verification_handshake(server: Harness) -> None:
 async def test_a_bad_or_missing_signature_stores_nothing(server: Harness) -> None:
     hooks: Webhooks = server.webhooks  # type: ignore[attr-defined]
     payload = hooks.text("6281200000001", "halo")
+    before = server.query("SELECT count(*) FROM inbox_updates WHERE channel = 'whatsapp'")
     assert (await post(server, payload, signature=None)).status_code == 401
     assert (await post(server, payload, signature=sign(encode(payload), "wrong-secret"))).status_code == 401
     assert (await post(server, payload, signature="sha256=00")).status_code == 401
-    assert server.query("SELECT count(*) FROM inbox_updates WHERE channel = 'whatsapp'") == [(0,)]
+    assert server.query("SELECT count(*) FROM inbox_updates WHERE channel = 'whatsapp'") == before
 
 
 async def test_a_whole_report_with_buttons_lists_a_location_and_an_image(
@@ -140,10 +144,18 @@ async def test_a_whole_report_with_buttons_lists_a_location_and_an_image(
     await choose(server, graph, wa, "done", "tetap anonim")
     await choose(server, graph, wa, "anonymous", "Periksa laporan")
     await choose(server, graph, wa, "submit", "Nomor laporan")
-    rows = server.query("SELECT category, region_code, channel FROM reports WHERE channel = 'whatsapp'")
+    reference = REFERENCE.search(next(t for t in graph.texts(wa) if "Nomor laporan" in t))
+    assert reference is not None
+    rows = server.query(
+        "SELECT category, region_code, channel FROM reports WHERE reference = ?", reference[0]
+    )
     assert rows == [("putus-sekolah", "33.75.04", "whatsapp")]
-    attachment = server.query("SELECT kind, original, report_id FROM attachments WHERE kind = 'photo'")
-    assert attachment and attachment[0][2] is not None
+    attachment = server.query(
+        "SELECT a.kind, a.original FROM attachments a JOIN reports r ON r.id = a.report_id "
+        "WHERE r.reference = ? AND a.kind = 'photo'",
+        reference[0],
+    )
+    assert attachment, "the photo is attached to the report"
     assert b"KameraRahasiaWA" not in attachment[0][1]
     assert not server.query("SELECT 1 FROM conversations WHERE key LIKE '%6281200000002%'")
 
@@ -191,9 +203,9 @@ async def test_an_officer_reply_outside_24_hours_waits_for_the_reporter(
     await send(server, graph, wa, hooks.text(wa, "Dipukul tiap malam."), "Tersimpan")
     for option, expect in [("done", "anonim"), ("anonymous", "Periksa"), ("submit", "Nomor laporan")]:
         await choose(server, graph, wa, option, expect)
-    reference = server.query(
-        "SELECT reference FROM reports WHERE channel='whatsapp' ORDER BY id DESC LIMIT 1"
-    )[0][0]
+    found = REFERENCE.search(next(t for t in graph.texts(wa) if "Nomor laporan" in t))
+    assert found is not None
+    reference = found[0]
     moment = datetime.now(UTC) - timedelta(hours=25)
     long_ago = moment if server.database_url else moment.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
     server.query("UPDATE conversations SET last_inbound_at = ? WHERE last_inbound_at IS NOT NULL", long_ago)
