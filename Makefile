@@ -29,10 +29,16 @@ run: install
 	$(BIN)/hotline user bootstrap
 	$(BIN)/hotline serve
 
+# Tests run in random order (pytest-randomly prints the seed: PYTEST_ARGS=--randomly-seed=N
+# repeats one, PYTEST_ARGS="-p no:randomly" keeps file order) on $(TEST_WORKERS) processes: most time is
+# spent waiting on servers, browsers and Argon2, so more workers than cores pay. A file stays on one
+# worker, so its module-scoped servers start once.
+TEST_WORKERS ?= 4
+
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -ra $(PYTEST_ARGS)
+	$(BIN)/pytest -ra -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
