@@ -261,7 +261,7 @@ async def test_long_polling_feeds_the_same_inbox(
     chat = 7005
     try:
         await api.wait_for(
-            lambda: [c for c in api.calls if c.method == "deleteWebhook"], what="deleteWebhook"
+            lambda: [c for c in api.calls if c.method == "deleteWebhook"], within=60, what="deleteWebhook"
         )
         api.pending_updates.append(harness.updates.text(chat, "/start"))
         await api.wait_for(lambda: api.texts(chat), within=20, what="a reply by polling")
