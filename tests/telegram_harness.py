@@ -117,7 +117,7 @@ class Harness:
     async def start(self) -> Harness:
         self._spawn()
         assert self.process is not None
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # start-up on a machine busy with other tests
         async with httpx.AsyncClient() as client:
             while True:
                 try:

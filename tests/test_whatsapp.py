@@ -224,7 +224,12 @@ async def test_an_officer_reply_outside_24_hours_waits_for_the_reporter(
     assert notice[0]["template"]["components"][0]["parameters"][0]["text"] == reference
     server.hotline("officer", "reply", reference, "--as", "wulan", "Satu lagi: besok kami datang.")
     await server.idle()
-    assert len([m for m in graph.to(wa) if m["type"] == "template"]) == 1, "one notice per waiting spell"
+    notices = server.query(
+        "SELECT count(*) FROM outbox o JOIN reports r ON r.id = o.report_id "
+        "WHERE r.reference = ? AND o.purpose = 'template'",
+        reference,
+    )
+    assert notices == [(1,)], "one notice per waiting spell"
     await send(server, graph, wa, hooks.text(wa, "menu"), "Kami sudah ke rumahnya, anak aman.")
     await server.api.wait_for(lambda: any("besok kami datang" in t for t in graph.texts(wa)))
     assert server.query("SELECT count(*) FROM outbox WHERE held_reason IS NOT NULL") == [(0,)]
