@@ -28,15 +28,13 @@ from storage.models import (
     CaseEvent,
     Conversation,
     DeliveryAddress,
-    InboxUpdate,
     KeyMaterial,
     Officer,
     OfficerLink,
-    OutboxMessage,
-    PushSubscription,
     Referral,
     ReportContent,
 )
+from storage.models_delivery import InboxUpdate, OutboxMessage, PushSubscription
 from storage.officer_links import officer_chat_context
 from storage.officers import totp_context
 from storage.outbox import _context as outbox_context

@@ -4,6 +4,7 @@ deterministically with malformed bodies, odd ids and odd query strings."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from tests.test_hostile_input import World, send, world
@@ -55,7 +56,12 @@ async def test_every_route_refuses_malformed_input_from_everyone(world: World) -
                     [(q, None, "") for q in queries] if method == "GET" else [("", *m) for m in MALFORMED]
                 )
                 for query, content, kind in variants:
-                    request = {"method": method, "url": path + query, "who": who, "content": content}
+                    request: dict[str, Any] = {
+                        "method": method,
+                        "url": path + query,
+                        "who": who,
+                        "content": content,
+                    }
                     if content is not None:
                         request["headers"] = {"content-type": kind}
                     response = await send(world, request)

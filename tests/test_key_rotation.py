@@ -16,7 +16,9 @@ from storage.attachments import AttachmentStore
 from storage.crypto import Keyring
 from storage.inbox import Inbox
 from storage.key_rotation import NOT_SEALED, SEALED, rotate
-from storage.models import Attachment, Base, DeliveryAddress, Officer, OutboxMessage, Referral, Report
+from storage.models import Attachment, DeliveryAddress, Officer, Referral, Report
+from storage.models_base import Base
+from storage.models_delivery import OutboxMessage
 from storage.officer_links import issue_code, linked_officer, links_of_unit, redeem
 from storage.officers import add_officer, totp_context
 from storage.outbox import Outbox, Outgoing
