@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import contextlib
 import heapq
 import logging
 import time
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
+from bot.worker import woken
 from storage.inbox import Arrival, Inbox, Waiting
 from storage.models_delivery import InboxUpdate
 
@@ -119,8 +119,7 @@ class InboxWorker(Generic[Item, Download]):
             except Exception:
                 log.exception("%s inbox: dispatch failed; retrying", self.channel)
                 await asyncio.sleep(1.0)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), SCAN_EVERY)
+            await woken(self._wake, SCAN_EVERY)
 
     async def stop(self) -> None:
         for task in list(self._running):

@@ -13,7 +13,6 @@ in this process that queues a message for the channel wakes its sender when it c
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
 from bot.pacing import Pacer
+from bot.worker import woken
 from storage.models_delivery import OutboxMessage
 from storage.outbox import Claimed, Outbox, on_commit
 
@@ -147,8 +147,7 @@ class OutboxSender:
             if claimed and len(self._busy) < self.concurrency:
                 continue
             timeout = IDLE_SECONDS if claimed else await self._idle_seconds()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            await woken(self._wake, timeout)
 
     async def stop(self) -> None:
         self._unsubscribe()

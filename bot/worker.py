@@ -26,5 +26,15 @@ async def drain_forever(
             await asyncio.sleep(1.0)
         wake.clear()
         timeout = await idle_seconds() if idle_seconds else 1.0
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=timeout)
+        await woken(wake, timeout)
+
+
+async def woken(wake: asyncio.Event, seconds: float) -> None:
+    """Wait until ``wake`` is set or ``seconds`` pass.
+
+    Not ``asyncio.wait_for``: on Python 3.11 it loses a cancellation that arrives in the same loop
+    turn as the wake-up, and the loop it sits in then never stops (a shutdown or a test hangs).
+    ``asyncio.timeout`` keeps the cancellation."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await wake.wait()
