@@ -8,7 +8,8 @@ on shutdown. Each loop is cancelled right as it is woken, and must be gone withi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, Literal
 
 from bot.hotline import Hotline
 from bot.outbox_sender import OutboxSender
@@ -26,12 +27,12 @@ class Watched(asyncio.Event):
         super().__init__()
         self.waiting = asyncio.Event()
 
-    async def wait(self) -> bool:
+    async def wait(self) -> Literal[True]:
         self.waiting.set()
         return await super().wait()
 
 
-async def cancelled_as_woken(run: Callable[[], Awaitable[None]], wake: Watched) -> bool:
+async def cancelled_as_woken(run: Callable[[], Coroutine[Any, Any, None]], wake: Watched) -> bool:
     """Start ``run``, let it go idle, then wake and cancel it together; whether it stopped."""
     task = asyncio.create_task(run())
     await asyncio.wait_for(wake.waiting.wait(), 10)
