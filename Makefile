@@ -54,6 +54,7 @@ diagram: install
 	$(BIN)/hotline diagram lifecycle > docs/lifecycle.md
 
 bench: install
+	$(BIN)/python bench/run.py
 	$(BIN)/python bench/flow.py
 	$(BIN)/python bench/flood.py
 

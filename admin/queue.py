@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows import vocabulary
 from flows.deployment import Deployment
 from flows.sla import deadline
 from flows.vocabulary import CLOSED, Role, Urgency
@@ -32,13 +34,18 @@ class Filters:
         folder = query.get("folder") or ("all" if officer.role == Role.SUPERVISOR else "mine")
         return cls(
             folder=folder if folder in FOLDERS else "mine",
-            status=query.get("status", ""),
+            status=_member(vocabulary.Status, query.get("status", "")),
             category=query.get("category", ""),
-            urgency=query.get("urgency", ""),
+            urgency=_member(vocabulary.Urgency, query.get("urgency", "")),
             region=query.get("region", ""),
             overdue=query.get("overdue") == "1",
             closed=query.get("closed") == "1",
         )
+
+
+def _member(words: type[StrEnum], value: str) -> str:
+    """A filter value the column can hold, else no filter (the column refuses other strings)."""
+    return value if value in {member.value for member in words} else ""
 
 
 async def queue(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -128,6 +127,8 @@ class SignInPages(Pages):
                 error = "console.totp.wrong"
             context: dict[str, Any] = {"error": error, "enrolling": enrolling}
             if enrolling:
+                import segno  # the QR code of a first two-step sign-in only
+
                 uri = signin.provisioning_uri(pending_secret, officer, self.deployment.hotline.name)
                 context.update(
                     secret=pending_secret,

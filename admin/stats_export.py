@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from admin import labels as L
 from admin.stats import Summary, Translate, month_name, suppressed
 from flows.i18n import N_
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Cell = int | float | str | None
 
@@ -60,6 +59,8 @@ def to_csv(summary: Summary, translate: Translate, delimiter: str = ";") -> byte
 
 
 def to_xlsx(summary: Summary, translate: Translate) -> bytes:
+    from openpyxl import Workbook  # a quarterly export: not worth its import at every start
+
     book = Workbook()
     counts = book.active
     assert counts is not None
@@ -78,6 +79,9 @@ def to_xlsx(summary: Summary, translate: Translate) -> bytes:
 
 
 def _fill(sheet: Worksheet, lines: list[list[Cell]]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     for line in lines:
         sheet.append(line)
     for cell in sheet[1]:

@@ -1,17 +1,21 @@
 """``make bench``: the hotline end to end beside bare baselines, in one run, as ratios.
 
 (a) whole Telegram reports through the real webhook vs a bare python-telegram-bot echo webhook,
-both answering to the same in-process Bot API stand-in; (b, c) a burst of /start from thousands of
-chats against a stand-in that enforces Telegram's limits; (d) web chat whole reports vs a bare
-Starlette + SQLAlchemy endpoint on the same database; (e) PostgreSQL with one and two server
-processes; (f) cold start and idle memory. Server CPU-seconds per message are shown beside each
-throughput: the load generator shares the machine's cores.
+both answering to the same in-process Bot API stand-in; (b, c) a burst of 2,000 /start from 2,000
+chats within 5 s against a stand-in that enforces Telegram's limits (30 messages/s, one a second
+per chat, 429 + retry_after beyond), the hotline paced and the bare echo not; (d) web chat whole
+reports vs a bare Starlette + SQLAlchemy one-transaction endpoint on the same database; (e)
+PostgreSQL with one and two server processes; (f) cold start and idle memory. Server CPU-seconds
+per message are shown beside each throughput: the load generator shares the machine's cores.
+
+``--quick`` runs every part shorter and smaller (a smoke test of the benchmark itself).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import platform
 import statistics
@@ -19,15 +23,65 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.servers import WEBHOOK_SECRET, Server, cpu_of, hotline_server, python_server
-from bench.telegram_load import Result, closed_loop
-from tests.botapi import TOKEN, FakeBotAPI
+from bench.telegram_load import Burst, Result, burst, closed_loop
+from bench.webchat_load import bare_loop, reports_loop
+from tests.botapi import TOKEN, FakeBotAPI, Limits
 
 UNPACED = {"HOTLINE_TELEGRAM_RATE": "0", "HOTLINE_TELEGRAM_CHAT_RATE": "0"}
+POSTGRES = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@dataclass(frozen=True)
+class Plan:
+    reporters: int = 50
+    seconds: float = 20.0
+    baseline_seconds: float = 12.0
+    burst_chats: int = 2000
+    burst_within: float = 5.0
+    browsers: int = 20
+    web_seconds: float = 15.0
+    postgres_seconds: float = 15.0
+    starts: int = 3
+
+
+QUICK = Plan(
+    reporters=10,
+    seconds=4,
+    baseline_seconds=3,
+    burst_chats=150,
+    burst_within=2,
+    browsers=4,
+    web_seconds=4,
+    postgres_seconds=4,
+    starts=1,
+)
+
+
+@dataclass
+class Row:
+    part: str
+    measured: str
+    hotline: str
+    baseline: str
+    ratio: str
+    target: str
+
+
+ROWS: list[Row] = []
+
+
+def row(*cells: str) -> None:
+    ROWS.append(Row(*cells))
+    print("  " + " | ".join(cells), flush=True)
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -36,13 +90,23 @@ def quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1]
 
 
-def describe(name: str, result: Result) -> str:
-    per_message = result.cpu / result.messages * 1000 if result.messages else float("nan")
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def per_message(cpu: float, messages: int) -> str:
+    return f"{cpu / messages * 1000:.1f} CPU ms/msg" if messages else "— CPU ms/msg"
+
+
+def throughput(result: Result, unit: str = "msgs/s") -> str:
     return (
-        f"{name}: {result.rate:,.1f} msgs/s, first reply p50 {quantile(result.latencies, 0.5) * 1000:,.0f} ms"
-        f" p99 {quantile(result.latencies, 0.99) * 1000:,.0f} ms, {result.reports} whole reports,"
-        f" server CPU {per_message:.1f} ms/msg, errors {result.errors}"
+        f"{result.rate:,.1f} {unit}, p50 {ms(quantile(result.latencies, 0.5))}, "
+        f"p99 {ms(quantile(result.latencies, 0.99))}; {per_message(result.cpu, result.messages)}"
     )
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def profile(server: Server, seconds: float) -> subprocess.Popen[bytes] | None:
@@ -50,52 +114,282 @@ def profile(server: Server, seconds: float) -> subprocess.Popen[bytes] | None:
     target = os.environ.get("BENCH_PROFILE")
     if not target or server.process is None:
         return None
-    argv = ["py-spy", "record", "--pid", str(server.process.pid), "--duration", str(int(seconds))]
+    spy = str(Path(sys.executable).with_name("py-spy"))
+    argv = [spy, "record", "--pid", str(server.process.pid), "--duration", str(int(seconds)), "--gil"]
     return subprocess.Popen([*argv, "--format", "raw", "--output", target, "--nonblocking"])
 
 
-async def part_a(folder: Path, database_url: str, reporters: int, seconds: float) -> dict[str, Result]:
+async def with_cpu(servers: list[Server], work: Awaitable[Result]) -> Result:
+    """``work``'s result with the CPU time the servers spent meanwhile."""
+    before = cpu_of(servers)
+    result = await work
+    result.cpu = cpu_of(servers) - before
+    return result
+
+
+async def telegram_reports(
+    folder: Path, database_url: str, plan: Plan, processes: int, first_chat: int, seconds: float
+) -> Result:
     api = await FakeBotAPI().start()
-    results: dict[str, Result] = {}
+    servers: list[Server] = []
+    try:
+        for _ in range(processes):  # one after another: the first migrates the database
+            servers.append(await hotline_server(folder, database_url, api.url, TOKEN, **UNPACED).start())
+        urls = [s.url for s in servers]
+        profiler = profile(servers[0], seconds)
+        loop = closed_loop(api, urls, WEBHOOK_SECRET, plan.reporters, seconds, False, first_chat)
+        result = await with_cpu(servers, loop)
+        if profiler is not None:
+            profiler.wait()
+        return result
+    finally:
+        for server in servers:
+            server.stop()
+        await api.stop()
+
+
+async def part_a(folder: Path, plan: Plan) -> None:
+    print(f"(a) whole Telegram reports, {plan.reporters} reporters, closed loop, SQLite", flush=True)
+    api = await FakeBotAPI().start()
+    try:
+        echo = await python_server(folder, "bench.echo", BENCH_API_URL=api.url, BENCH_TOKEN=TOKEN).start()
+        try:
+            seconds = plan.baseline_seconds
+            loop = closed_loop(api, [echo.url], WEBHOOK_SECRET, plan.reporters, seconds, True, 10_000)
+            bare = await with_cpu([echo], loop)
+        finally:
+            echo.stop()
+    finally:
+        await api.stop()
+    url = f"sqlite+aiosqlite:///{folder}/a.db"
+    ours = await telegram_reports(folder, url, plan, 1, 20_000, plan.seconds)
+    p99 = quantile(ours.latencies, 0.99)
+    ratio = ours.rate / bare.rate if bare.rate else float("nan")
+    row(
+        "(a)",
+        f"Telegram whole reports via webhook, {plan.reporters} reporters closed loop, SQLite "
+        f"({ours.reports} reports, {ours.errors} errors)",
+        throughput(ours),
+        "bare PTB echo: " + throughput(bare),
+        f"{ratio:.0%} of echo",
+        f"≥ 25%, p99 ≤ 1 s: {met(ratio >= 0.25 and p99 <= 1.0)}",
+    )
+
+
+def describe_burst(result: Burst) -> str:
+    acknowledged = result.acknowledged / result.chats if result.chats else 0.0
+    return (
+        f"{acknowledged:.0%} acknowledged, webhook p99 {ms(quantile(result.webhook, 0.99))}, "
+        f"{result.answered}/{result.acknowledged} answered in {result.answered_in:,.1f} s, "
+        f"{result.send_rate:,.1f} msgs/s sent, {result.refusals} × 429, {result.duplicated} duplicated; "
+        f"{per_message(result.cpu, result.sent)}"
+    )
+
+
+async def part_bc(folder: Path, plan: Plan) -> None:
+    print(
+        f"(b, c) {plan.burst_chats:,} /start from {plan.burst_chats:,} chats within {plan.burst_within:g} s, "
+        "stand-in enforcing 30 msgs/s and 1/s per chat",
+        flush=True,
+    )
+    patience = plan.burst_chats / 30 * 1.5 + 30
+    api = await FakeBotAPI(limits=Limits()).start()
     try:
         echo = await python_server(folder, "bench.echo", BENCH_API_URL=api.url, BENCH_TOKEN=TOKEN).start()
         try:
             cpu = echo.cpu_seconds()
-            result = await closed_loop(api, [echo.url], WEBHOOK_SECRET, reporters, seconds, True, 10_000)
-            result.cpu = echo.cpu_seconds() - cpu
-            results["echo"] = result
+            bare = await burst(api, echo.url, WEBHOOK_SECRET, plan.burst_chats, plan.burst_within, 30_000, 15)
+            bare.cpu = echo.cpu_seconds() - cpu
         finally:
             echo.stop()
-        hotline = await hotline_server(folder, database_url, api.url, TOKEN, **UNPACED).start()
-        try:
-            profiler = profile(hotline, seconds)
-            cpu = cpu_of([hotline])
-            result = await closed_loop(api, [hotline.url], WEBHOOK_SECRET, reporters, seconds, False, 20_000)
-            result.cpu = cpu_of([hotline]) - cpu
-            results["hotline"] = result
-            if profiler is not None:
-                profiler.wait()
-        finally:
-            hotline.stop()
     finally:
         await api.stop()
-    return results
+    api = await FakeBotAPI(limits=Limits()).start()
+    try:
+        url = f"sqlite+aiosqlite:///{folder}/bc.db"
+        server = await hotline_server(folder, url, api.url, TOKEN).start()
+        try:
+            cpu = server.cpu_seconds()
+            ours = await burst(
+                api, server.url, WEBHOOK_SECRET, plan.burst_chats, plan.burst_within, 40_000, patience
+            )
+            ours.cpu = server.cpu_seconds() - cpu
+        finally:
+            server.stop()
+    finally:
+        await api.stop()
+    sustained = ours.send_rate
+    row(
+        "(b)",
+        "sustained send rate at a stand-in enforcing Telegram's limits; 429s provoked",
+        f"{sustained:,.1f} msgs/s, {ours.refusals} × 429",
+        f"Telegram's limit 30 msgs/s; bare echo (unpaced): {bare.refusals} × 429, "
+        f"{bare.answered}/{bare.chats} chats answered",
+        f"{sustained / 30:.0%} of the limit",
+        f"≥ 27/s, zero 429: {met(sustained >= 27 and ours.refusals == 0)}",
+    )
+    all_in = ours.acknowledged == ours.chats and ours.answered == ours.acknowledged
+    row(
+        "(c)",
+        f"burst of {plan.burst_chats:,} /start from as many chats within {plan.burst_within:g} s",
+        describe_burst(ours),
+        "bare echo: " + describe_burst(bare),
+        f"webhook p99 {quantile(ours.webhook, 0.99) / quantile(bare.webhook, 0.99):.1f}× echo's",
+        "100% acknowledged, p99 ≤ 100 ms, all answered, none twice: "
+        + met(all_in and quantile(ours.webhook, 0.99) <= 0.1 and ours.duplicated == 0),
+    )
+
+
+async def part_d(folder: Path, plan: Plan) -> None:
+    print(f"(d) web chat whole reports, {plan.browsers} browsers, closed loop, SQLite", flush=True)
+    bare_server = await python_server(
+        folder, "bench.bare_web", BENCH_DATABASE_URL=f"sqlite+aiosqlite:///{folder}/bare.db"
+    ).start()
+    try:
+        bare = await with_cpu([bare_server], bare_loop(bare_server.url, plan.browsers, plan.web_seconds))
+    finally:
+        bare_server.stop()
+    url = f"sqlite+aiosqlite:///{folder}/d.db"
+    server = hotline_server(folder, url, "http://127.0.0.1:9", TOKEN, HOTLINE_TRUSTED_PROXIES="127.0.0.1")
+    server.env.pop("HOTLINE_TELEGRAM_TOKEN")  # the web chat alone
+    await server.start()
+    try:
+        ours = await with_cpu([server], reports_loop(server.url, plan.browsers, plan.web_seconds))
+    finally:
+        server.stop()
+    ratio = ours.rate / bare.rate if bare.rate else float("nan")
+    p99_ratio = quantile(ours.latencies, 0.99) / quantile(bare.latencies, 0.99)
+    row(
+        "(d)",
+        f"web chat whole reports, {plan.browsers} browsers closed loop, SQLite "
+        f"({ours.reports} reports, {ours.errors} errors)",
+        throughput(ours, "requests/s"),
+        "bare Starlette + SQLAlchemy one-transaction endpoint: " + throughput(bare, "requests/s"),
+        f"{ratio:.0%} of bare; p99 {p99_ratio:.1f}×",
+        f"≥ 60%, p99 ≤ 1.5×: {met(ratio >= 0.6 and p99_ratio <= 1.5)}",
+    )
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str | None]:
+    """A throwaway database on the test server, dropped afterwards; None when unreachable."""
+    import asyncpg
+
+    name = f"hotline_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        connection = await asyncpg.connect(POSTGRES, timeout=3)
+    except (OSError, asyncpg.PostgresError) as exc:
+        print(f"  PostgreSQL at {POSTGRES} unreachable ({type(exc).__name__}): (e) skipped")
+        yield None
+        return
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        base = POSTGRES.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+        yield f"{base}/{name}"
+    finally:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+async def part_e(folder: Path, plan: Plan) -> None:
+    print("(e) the same whole reports on PostgreSQL, 1 and 2 server processes", flush=True)
+    async with postgres_database() as url:
+        if url is None:
+            return
+        one = await telegram_reports(folder, url, plan, 1, 50_000, plan.postgres_seconds)
+        two = await telegram_reports(folder, url, plan, 2, 60_000, plan.postgres_seconds)
+    ratio = two.rate / one.rate if one.rate else float("nan")
+    row(
+        "(e)",
+        f"Telegram whole reports, {plan.reporters} reporters closed loop, PostgreSQL, 2 processes",
+        throughput(two),
+        "1 process: " + throughput(one),
+        f"×{ratio:.2f}",
+        f"≥ ×1.6: {met(ratio >= 1.6)}",
+    )
+
+
+def bare_import() -> tuple[float, float]:
+    """Seconds and peak MB of a fresh interpreter importing python-telegram-bot, nothing else."""
+    code = (
+        "import resource, time; t = time.perf_counter(); import telegram, telegram.request; "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    seconds, mb = out.split()
+    return float(seconds), float(mb)
+
+
+async def part_f(folder: Path, plan: Plan) -> None:
+    print("(f) cold start to /healthz and idle memory", flush=True)
+    url = f"sqlite+aiosqlite:///{folder}/a.db"  # migrated by (a): a restart, as in production
+    starts: list[float] = []
+    rss: list[float] = []
+    for _ in range(plan.starts):
+        server = await hotline_server(folder, url, "http://127.0.0.1:9", TOKEN).start()
+        try:
+            starts.append(server.started_in)
+            await asyncio.sleep(3)
+            rss.append(server.rss_mb())
+        finally:
+            server.stop()
+    echo_starts: list[float] = []
+    echo_rss: list[float] = []
+    api = await FakeBotAPI().start()  # the echo asks getMe before it answers /healthz
+    try:
+        for _ in range(plan.starts):
+            echo = await python_server(folder, "bench.echo", BENCH_API_URL=api.url, BENCH_TOKEN=TOKEN).start()
+            try:
+                echo_starts.append(echo.started_in)
+                await asyncio.sleep(3)
+                echo_rss.append(echo.rss_mb())
+            finally:
+                echo.stop()
+    finally:
+        await api.stop()
+    imported, imported_mb = bare_import()
+    start, memory = statistics.median(starts), statistics.median(rss)
+    echo_start, echo_memory = statistics.median(echo_starts), statistics.median(echo_rss)
+    row(
+        "(f)",
+        "`hotline serve` cold start to /healthz (migrated SQLite) and idle RSS",
+        f"{start:.2f} s, {memory:.0f} MB",
+        f"bare PTB echo (Starlette + uvicorn) {echo_start:.2f} s, {echo_memory:.0f} MB; "
+        f"`import telegram` alone {imported:.2f} s, {imported_mb:.0f} MB",
+        f"{start / echo_start:.1f}× echo's start, {memory / echo_memory:.1f}× its RSS",
+        f"≤ 2 s, ≤ 120 MB: {met(start <= 2 and memory <= 120)}",
+    )
+
+
+PARTS = {"a": part_a, "bc": part_bc, "d": part_d, "e": part_e, "f": part_f}
 
 
 async def main(args: argparse.Namespace) -> None:
-    print(f"{time.strftime('%Y-%m-%d')} {platform.node()} {os.cpu_count()} cores, load {os.getloadavg()}")
+    plan = QUICK if args.quick else Plan()
+    # A baseline stopped with calls in flight makes the stand-in's server log each lost connection.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
+    print(
+        f"{time.strftime('%Y-%m-%d')} {platform.node()}: {os.cpu_count()} cores, load generator on the "
+        f"same cores; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        flush=True,
+    )
+    began = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        url = f"sqlite+aiosqlite:///{folder}/bench.db"
-        results = await part_a(folder, url, args.reporters, args.seconds)
-        for name, result in results.items():
-            print(describe(name, result))
-        ratio = results["hotline"].rate / results["echo"].rate
-        print(f"(a) hotline / echo: {ratio:.0%} (target >= 25%)")
+        for name in args.parts or list(PARTS):
+            await PARTS[name](folder, plan)
+    print(f"\n{time.monotonic() - began:.0f} s in all\n")
+    print("| | measured | hotline | bare baseline, same run | ratio | target |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in ROWS:
+        print(f"| {r.part} | {r.measured} | {r.hotline} | {r.baseline} | {r.ratio} | {r.target} |")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reporters", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30)
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--quick", action="store_true", help="every part shorter and smaller")
+    parser.add_argument("parts", nargs="*", help=f"only these parts, of {', '.join(PARTS)}")
+    arguments = parser.parse_args()
+    if unknown := set(arguments.parts) - set(PARTS):
+        parser.error(f"no such part: {', '.join(sorted(unknown))}")
+    asyncio.run(main(arguments))

@@ -8,6 +8,7 @@ reporter's chat afterwards.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
 from collections import defaultdict
@@ -159,4 +160,80 @@ async def closed_loop(
         await asyncio.gather(*loops)
         result.elapsed = time.monotonic() - began
     api.on_call = None
+    return result
+
+
+@dataclass
+class Burst:
+    chats: int = 0
+    acknowledged: int = 0
+    webhook: list[float] = field(default_factory=list)
+    answered_in: float = float("nan")
+    """Seconds from the first post until every acknowledged chat had its answer."""
+    answered: int = 0
+    duplicated: int = 0
+    refusals: int = 0
+    sent: int = 0
+    send_rate: float = 0.0
+    """Messages a second reaching the stand-in while the burst drained (first to last)."""
+    cpu: float = 0.0
+
+
+async def burst(
+    api: FakeBotAPI, url: str, secret: str, chats: int, within: float, first_chat: int, patience: float
+) -> Burst:
+    """``chats`` different chats each send /start, spread evenly over ``within`` seconds (an open
+    loop: posts do not wait for each other); then wait up to ``patience`` for every answer."""
+    seen: dict[int, int] = defaultdict(int)
+    sent_at: list[float] = []
+
+    waiting: set[int] = set()
+    all_answered = asyncio.Event()
+    posted = False
+
+    def on_call(call: Call) -> None:
+        if call.method == "sendMessage":
+            chat = int(call.params["chat_id"])
+            seen[chat] += 1
+            sent_at.append(call.at)
+            waiting.discard(chat)
+            if posted and not waiting:
+                all_answered.set()
+
+    api.on_call = on_call
+    refusals_before = api.flood_refusals
+    result = Burst(chats=chats)
+    updates = Updates(start=first_chat * 1000)
+    acknowledged: list[int] = []
+    async with Poster([url], secret) as poster:
+        began = time.monotonic()
+
+        async def one(index: int) -> None:
+            await asyncio.sleep(max(0.0, began + index * within / chats - time.monotonic()))
+            chat = first_chat + index
+            try:
+                status, elapsed = await poster.post(updates.text(chat, "/start"))
+            except aiohttp.ClientError:
+                return
+            result.webhook.append(elapsed)
+            if status == 200:
+                acknowledged.append(chat)
+
+        await asyncio.gather(*(one(i) for i in range(chats)))
+        waiting.update(c for c in acknowledged if not seen[c])
+        posted = True
+        if not waiting:
+            all_answered.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_answered.wait(), began + patience - time.monotonic())
+            result.answered_in = time.monotonic() - began
+        await asyncio.sleep(1.0)  # anything sent twice would show now
+    api.on_call = None
+    result.acknowledged = len(acknowledged)
+    result.answered = sum(1 for c in acknowledged if seen[c])
+    result.duplicated = sum(1 for n in seen.values() if n > 1)
+    result.refusals = api.flood_refusals - refusals_before
+    result.sent = len(sent_at)
+    if len(sent_at) > 1:
+        result.send_rate = (len(sent_at) - 1) / (max(sent_at) - min(sent_at))
     return result

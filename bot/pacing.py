@@ -5,6 +5,12 @@ tolerated); WhatsApp's Cloud API 80 a second per number. A ``Pacer`` spaces the 
 evenly at the bot's rate, gives each chat a small bucket refilled at its own rate, lets the most
 urgent waiting call go first, and holds everything — counted or not — while the channel has said
 ``retry_after`` (which for Telegram applies to the whole bot). A rate of 0 means unlimited.
+
+A chat's token is spent when its call is released, not when it starts waiting for the bot's turn:
+the channel counts calls when they arrive, and a token taken seconds earlier in a long queue would
+let the next few calls of that chat arrive back to back. The per-chat refill is a fifth slower than
+the channel's own, so network and scheduling jitter on a loaded machine cannot make two calls look
+closer than they were sent (a chat still gets its first few replies at once).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_CHATS_REMEMBERED = 10_000
+CHAT_RATE_MARGIN = 0.8
 
 
 @dataclass
@@ -49,16 +56,19 @@ class Pacer:
         self.paused_until = max(self.paused_until, self.clock() + seconds)
 
     async def slot(self, chat: str, priority: int = 0, counted: bool = True) -> None:
-        """Wait until a call to ``chat`` may go out; higher ``priority`` first."""
-        if counted and self.chat_rate > 0:
-            await self._chat_token(chat)
-        if (not counted or self.interval == 0) and self.clock() >= self.paused_until:
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (-priority, next(self._order), future, counted))
-        if self._pump is None or self._pump.done():
-            self._pump = asyncio.create_task(self._release())
-        await future
+        """Wait until a call to ``chat`` may go out; higher ``priority`` first. One caller per chat
+        at a time (each chat's calls are sent in order, one after another)."""
+        limited = counted and self.chat_rate > 0
+        if limited:
+            await self._chat_ready(chat)
+        if (counted and self.interval > 0) or self.clock() < self.paused_until:
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (-priority, next(self._order), future, counted))
+            if self._pump is None or self._pump.done():
+                self._pump = asyncio.create_task(self._release())
+            await future
+        if limited:
+            self._refilled(chat, self.clock()).tokens -= 1
 
     async def _release(self) -> None:
         while self._waiting:
@@ -75,23 +85,31 @@ class Pacer:
             if counted and self.interval:
                 self._next = max(self._next, now) + self.interval
 
-    async def _chat_token(self, chat: str) -> None:
+    async def _chat_ready(self, chat: str) -> None:
+        """Wait until ``chat`` has a token (spent on release: nobody else spends this chat's)."""
         while True:
-            now = self.clock()
-            bucket = self._chats.get(chat)
-            if bucket is None:
-                if len(self._chats) >= MAX_CHATS_REMEMBERED:
-                    self._forget(now)
-                bucket = self._chats[chat] = _Bucket(float(self.chat_burst), now)
-            bucket.tokens = min(float(self.chat_burst), bucket.tokens + (now - bucket.at) * self.chat_rate)
-            bucket.at = now
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
+            tokens = self._refilled(chat, self.clock()).tokens
+            if tokens >= 1:
                 return
-            await asyncio.sleep((1 - bucket.tokens) / self.chat_rate)
+            await asyncio.sleep((1 - tokens) / self._chat_refill)
+
+    @property
+    def _chat_refill(self) -> float:
+        return self.chat_rate * CHAT_RATE_MARGIN
+
+    def _refilled(self, chat: str, now: float) -> _Bucket:
+        bucket = self._chats.get(chat)
+        if bucket is None:
+            if len(self._chats) >= MAX_CHATS_REMEMBERED:
+                self._forget(now)
+            bucket = self._chats[chat] = _Bucket(float(self.chat_burst), now)
+        refill = (now - bucket.at) * self._chat_refill
+        bucket.tokens = min(float(self.chat_burst), bucket.tokens + refill)
+        bucket.at = now
+        return bucket
 
     def _forget(self, now: float) -> None:
         """Chats whose bucket has refilled need no memory."""
-        full = self.chat_burst / self.chat_rate
+        full = self.chat_burst / self._chat_refill
         for chat in [c for c, b in self._chats.items() if now - b.at >= full]:
             del self._chats[chat]

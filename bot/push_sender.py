@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
-from pywebpush import WebPushException, webpush_async
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
@@ -24,6 +23,9 @@ from flows.vocabulary import Urgency
 from storage.models_delivery import OutboxMessage, PushSubscription
 from storage.outbox import Claimed, Outbox
 from storage.push_subscriptions import PushSubscriptions
+
+if TYPE_CHECKING:
+    import aiohttp
 
 log = logging.getLogger(__name__)
 GONE = (404, 410)
@@ -51,6 +53,8 @@ class PushSender(OutboxSender):
                 await self._http.close()
 
     def http(self) -> aiohttp.ClientSession:
+        import aiohttp  # with pywebpush, a third of a second at start-up for a rarely used feature
+
         if self._http is None:
             self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS))
         return self._http
@@ -61,6 +65,9 @@ class PushSender(OutboxSender):
             info = PushSubscriptions(session, self.keyring).open(device).info() if device else None
         if info is None:
             return Result(Outcome.DEAD, "unsubscribed")
+        import aiohttp
+        from pywebpush import WebPushException, webpush_async
+
         payload = message.params["payload"]
         try:
             await webpush_async(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 MAX_PIXELS = 40_000_000
 DISPLAY_SIDE = 2048
 
@@ -20,6 +18,8 @@ class ImageRejected(ValueError):
 
 def display_copy(data: bytes) -> bytes:
     """A JPEG without metadata, at most ``DISPLAY_SIDE`` pixels on its longer side."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # only when a photo comes in
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             width, height = probe.size

@@ -3,7 +3,9 @@
 It answers the methods the hotline calls the way Telegram does (``{"ok": true, "result": ...}``),
 records every call it answered, serves files for ``getFile`` downloads, and can be told to fail
 for one chat: 429 with ``retry_after``, 5xx, a timeout (no answer in time), a closed connection or
-403 (bot blocked). With ``limits`` it also enforces Telegram's flood limits — about 30 messages a
+403 (bot blocked). ``hold()`` keeps every call waiting unanswered (a network that has stopped
+moving) until ``release()``; a call whose caller went away meanwhile is dropped unanswered, as if it
+never reached Telegram. With ``limits`` it also enforces Telegram's flood limits — about 30 messages a
 second per bot and about one a second per chat — answering 429 with ``retry_after`` beyond them.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -78,15 +81,60 @@ class FakeBotAPI:
     limits: Limits | None = None
     flood_refusals: int = 0
     """429s answered because a limit was exceeded (not the scripted ones)."""
+    flood_refused: list[str] = field(default_factory=list)
+    """Which limit each of those exceeded."""
     on_call: Callable[[Call], None] | None = None
     """Told of every call answered with success (benchmarks wait on it)."""
     _bot_bucket: _Bucket | None = None
     _chat_buckets: dict[str, _Bucket] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    held: int = 0
+    """Calls waiting at the gate (``hold``)."""
+    _gate: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
+    _holds: int = 0
+    _lost_holds: set[int] = field(default_factory=set)
+    _thread: threading.Thread | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
     url: str = ""
 
-    async def start(self) -> FakeBotAPI:
+    def __post_init__(self) -> None:
+        self._gate.set()
+
+    def hold(self) -> None:
+        self._holds += 1
+        self._gate.clear()
+
+    def release(self, lost: bool = False) -> None:
+        """Let held calls through; ``lost``: drop them unanswered instead (their caller died)."""
+        if lost:
+            self._lost_holds.add(self._holds)
+        self._gate.set()
+
+    async def start(self, own_thread: bool = False) -> FakeBotAPI:
+        """Serve on the caller's event loop, or with ``own_thread`` on a loop of its own, so that its
+        clock (which the flood limits read) is not held up by the test's own work; ``on_call``
+        then runs on that thread."""
+        if not own_thread:
+            await self._serve()
+            return self
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def serve() -> None:
+            loop.run_until_complete(self._serve())
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(self._cleanup())
+            loop.close()
+
+        self._thread = threading.Thread(target=serve, name="bot-api-stand-in", daemon=True)
+        self._loop = loop
+        self._thread.start()
+        await asyncio.to_thread(ready.wait)
+        return self
+
+    async def _serve(self) -> None:
         app = web.Application()
         app.router.add_post(f"/bot{TOKEN}/{{method}}", self._method)
         app.router.add_get(f"/file/bot{TOKEN}/{{path:.*}}", self._file)
@@ -96,13 +144,20 @@ class FakeBotAPI:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
-        return self
 
     async def stop(self) -> None:
+        if self._thread is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            await asyncio.to_thread(self._thread.join)
+            return
+        await self._cleanup()
+
+    async def _cleanup(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
 
     async def _method(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         method = request.match_info["method"]
         form = await request.post()
         params: dict[str, Any] = {}
@@ -111,12 +166,26 @@ class FakeBotAPI:
                 params[key] = json.loads(str(value))
             except ValueError:
                 params[key] = str(value)
-        call = Call(method, params, time.monotonic())
+        if not self._gate.is_set():
+            hold = self._holds
+            self.held += 1
+            try:
+                await self._gate.wait()
+            finally:
+                self.held -= 1
+            gone = request.transport is None or request.transport.is_closing()
+            if gone or hold in self._lost_holds:
+                return web.Response(status=503)  # nobody is listening: it never arrived
+            arrived = time.monotonic()
+        call = Call(method, params, arrived)
         self.attempts.append(call)
         chat = str(params.get("chat_id", ""))
-        if self.limits is not None and method in MESSAGE_METHODS and not self._within_limits(chat, call.at):
-            self.flood_refusals += 1
-            return self._too_many(self.limits.retry_after)
+        if self.limits is not None and method in MESSAGE_METHODS:
+            exceeded = self._exceeded(chat, call.at)
+            if exceeded:
+                self.flood_refusals += 1
+                self.flood_refused.append(exceeded)
+                return self._too_many(self.limits.retry_after)
         if self.failures.get(chat):
             failure = self.failures[chat].pop(0)
             if failure == "close":
@@ -145,13 +214,16 @@ class FakeBotAPI:
             self.on_call(call)
         return web.json_response({"ok": True, "result": call.result})
 
-    def _within_limits(self, chat: str, now: float) -> bool:
+    def _exceeded(self, chat: str, now: float) -> str:
+        """Which limit the call exceeds ("bot" or "chat <id>"), or "" when it is within them."""
         limits = self.limits
         assert limits is not None
         if self._bot_bucket is None:
             self._bot_bucket = _Bucket(limits.per_second, limits.per_second)
         bucket = self._chat_buckets.setdefault(chat, _Bucket(limits.chat_burst, limits.per_chat))
-        return self._bot_bucket.take(now) and bucket.take(now)
+        if not self._bot_bucket.take(now):
+            return "bot"
+        return "" if bucket.take(now) else f"chat {chat}"
 
     @staticmethod
     def _too_many(seconds: int) -> web.Response:
