@@ -18,7 +18,8 @@ from typing import Any
 import aiohttp
 
 from flows import inbound as ev
-from tests.botapi import Call, FakeBotAPI, Updates
+from tests.botapi import Call, FakeBotAPI
+from tests.botupdates import Updates
 from tests.chat import STANDARD_PATH
 
 SCRIPT: list[ev.Event] = [ev.Text("/start"), *(event for _state, event in STANDARD_PATH), ev.Choice("submit")]

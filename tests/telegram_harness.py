@@ -19,7 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.botapi import TOKEN, FakeBotAPI, Updates
+from tests.botapi import TOKEN, FakeBotAPI
+from tests.botupdates import Updates
 from tests.conftest import create_postgres_database, drop_postgres_database, require_postgres
 
 HOTLINE = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "hotline")

@@ -12,7 +12,7 @@ from bot.telegram.officers import OfficerDesk
 from bot.telegram.processor import TelegramProcessor
 from storage.conversations import ConversationStore
 from storage.models_delivery import InboxUpdate, OutboxMessage
-from tests.botapi import Updates
+from tests.botupdates import Updates
 from tests.conftest import FakeClock, make_settings
 
 ANSWERS = ["/start", "1", "1", "2", "1", "2"]

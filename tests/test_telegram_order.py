@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from bot.hotline import Hotline
 from bot.telegram.service import TelegramService
 from storage.models_delivery import InboxUpdate, OutboxMessage
-from tests.botapi import TOKEN, FakeBotAPI, Updates
+from tests.botapi import TOKEN, FakeBotAPI
+from tests.botupdates import Updates
 from tests.conftest import make_settings
 
 SCRIPT = ["/start", "1", "1", "2", "1", "2"]

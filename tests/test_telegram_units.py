@@ -18,7 +18,7 @@ from flows.conversation import Conversation
 from flows.machine import STATES
 from flows.outbound import Option, Reply
 from storage.images import ImageRejected, display_copy
-from tests.botapi import Updates
+from tests.botupdates import Updates
 from tests.chat import Chat
 from tests.conftest import FakeClock
 
