@@ -11,20 +11,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import Table, case, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AttemptCounter
+from storage.upsert import dialect_insert
 
 
 async def hit(session: AsyncSession, key: str, window: timedelta, now: datetime) -> int:
     """Count one attempt under ``key``; returns the attempts in the current window, this one included."""
     table = AttemptCounter.__table__
     assert isinstance(table, Table)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     expired = table.c.window_ends <= now
     statement = (
-        insert(table)
+        dialect_insert(session, table)
         .values(key=key, hits=1, window_ends=now + window)
         .on_conflict_do_update(
             index_elements=[table.c.key],

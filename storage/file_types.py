@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import filetype
-
 OPAQUE = "application/octet-stream"
 IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/avif"})
 ALLOWED: dict[str, str] = {
@@ -48,6 +46,8 @@ class FileType:
 
 
 def sniff(data: bytes) -> FileType:
+    import filetype  # its signature tables cost a cold start 80 ms; files arrive later, if at all
+
     found = filetype.guess_mime(data[:8192])
     if found in ALLOWED:
         return FileType(found, ALLOWED[found])

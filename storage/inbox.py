@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.crypto import Keyring
 from storage.models_delivery import InboxUpdate
+from storage.upsert import dialect_insert
 
 MAX_ATTEMPTS = 5
 KEEP_DEDUPE_KEYS = timedelta(days=8)
@@ -75,10 +75,8 @@ class Inbox:
                     "attempts": 0,
                 }
             )
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert(InboxUpdate)
+            dialect_insert(self.session, InboxUpdate)
             .values(values)
             .on_conflict_do_nothing(index_elements=["channel", "update_id"])
             .returning(InboxUpdate.id, InboxUpdate.channel, InboxUpdate.update_id)

@@ -1,6 +1,7 @@
 """A light start: the service, assembled as ``hotline serve`` assembles it, has not imported the
 heavy modules of rarely used features (spreadsheet export, QR codes, imaging, Web Push, the
-Prometheus client); each is imported when first needed. ``make bench`` measures what remains."""
+Prometheus client, file sniffing, another database's dialect, Alembic for a database already at the
+newest schema); each is imported when first needed. ``make bench`` measures what remains."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ["openpyxl", "segno", "PIL.Image", "pywebpush", "aiohttp", "requests", "prometheus_client"]
+HEAVY = [
+    "openpyxl",
+    "segno",
+    "PIL.Image",
+    "pywebpush",
+    "aiohttp",
+    "requests",
+    "prometheus_client",
+    "alembic",
+    "filetype",
+    "sqlalchemy.dialects.postgresql",
+]
 
 ASSEMBLE = """
 import json, sys
