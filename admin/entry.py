@@ -4,6 +4,8 @@ the console and the bot, so the service is assembled here and nowhere below."""
 
 from __future__ import annotations
 
+import gc
+
 import click
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
@@ -15,6 +17,18 @@ from bot.hotline import Hotline
 from bot.settings import Settings
 
 __all__ = ["main", "service", "service_app"]
+
+
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def settle_memory() -> None:
+    """What the service has built by now (modules, classes, mappers) lives as long as the process:
+    frozen out of the collector's view, a full collection no longer walks it. Unfrozen, one stalled
+    every request for 100 ms in a burst of webhooks. Young objects are collected less often, too."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def service(hotline: Hotline) -> Starlette:
@@ -39,8 +53,10 @@ def serve(host: str, port: int) -> None:
     click.echo(f"{settings.deployment.hotline.name}: http://{host}:{port}/")
     hotline = Hotline.build(settings)
     proxies = settings.trusted_proxy_list
+    app = service_app(hotline)
+    settle_memory()
     uvicorn.run(
-        service_app(hotline),
+        app,
         host=host,
         port=port,
         log_config=None,
@@ -48,4 +64,6 @@ def serve(host: str, port: int) -> None:
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
         server_header=False,
+        loop="uvloop",
+        http="httptools",
     )

@@ -77,4 +77,11 @@ app = Starlette(
 )
 
 if __name__ == "__main__":
-    uvicorn.run(app, host="127.0.0.1", port=int(os.environ["BENCH_PORT"]), log_level="warning")
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=int(os.environ["BENCH_PORT"]),
+        log_level="warning",
+        loop="uvloop",
+        http="httptools",
+    )

@@ -254,7 +254,10 @@ async def part_d(folder: Path, plan: Plan) -> None:
     server.env.pop("HOTLINE_TELEGRAM_TOKEN")  # the web chat alone
     await server.start()
     try:
+        profiler = profile(server, plan.web_seconds)
         ours = await with_cpu([server], reports_loop(server.url, plan.browsers, plan.web_seconds))
+        if profiler is not None:
+            profiler.wait()
     finally:
         server.stop()
     ratio = ours.rate / bare.rate if bare.rate else float("nan")

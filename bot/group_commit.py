@@ -34,6 +34,7 @@ class GroupCommit(Generic[In, Out]):
         self._queue: list[tuple[In, asyncio.Future[Out]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._unawaited: set[asyncio.Future[Out]] = set()
+        self._writing: list[tuple[In, asyncio.Future[Out]]] = []
 
     async def submit(self, item: In) -> Out:
         """Write ``item`` with whatever else is waiting; returns once committed."""
@@ -55,6 +56,13 @@ class GroupCommit(Generic[In, Out]):
         while self._flusher is not None and not self._flusher.done():
             await asyncio.shield(self._flusher)
 
+    async def written(self, within: float) -> None:
+        """Wait until what is queued or being written now is committed (not what comes later), or
+        ``within`` seconds have passed."""
+        waiting = [future for _, future in self._queue] + [future for _, future in self._writing]
+        if waiting:
+            await asyncio.wait(waiting, timeout=within)
+
     def _start(self) -> None:
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
@@ -62,6 +70,7 @@ class GroupCommit(Generic[In, Out]):
     async def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue[:BATCH], self._queue[BATCH:]
+            self._writing = batch
             items = [item for item, _ in batch]
             try:
                 async with self.sessions() as session, session.begin():

@@ -34,6 +34,9 @@ Item = TypeVar("Item")
 Download = TypeVar("Download")
 SCAN_EVERY = 1.0
 SCAN_AT_MOST_EVERY = 0.2
+PREPARING_PER_WORKER = 4
+ACKNOWLEDGE_FIRST = 0.25
+"""How long a worker lets updates being recorded go first: the messenger waits for their 200."""
 
 
 class InboxWorker(Generic[Item, Download]):
@@ -53,6 +56,9 @@ class InboxWorker(Generic[Item, Download]):
         self._items: dict[int, Item] = {}
         self._read_at_arrival: dict[tuple[str, str], Item] = {}
         self._running: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(self.workers)
+        """Transactions at once. More conversations than that are taken up: an update may first
+        wait for its chat's earlier replies to be settled, and must not hold a worker meanwhile."""
         self._wake = asyncio.Event()
         self._scanned_at = 0.0
         self._scan_wanted = True
@@ -142,7 +148,7 @@ class InboxWorker(Generic[Item, Download]):
             heapq.heappush(self._ready, (row.id, row.conversation_key))
 
     def _dispatch(self) -> None:
-        while len(self._running) < self.workers and self._ready:
+        while len(self._running) < self.workers * PREPARING_PER_WORKER and self._ready:
             head, key = heapq.heappop(self._ready)
             queue = self._queues.get(key)
             if key in self._busy or not queue or queue[0] != head:
@@ -198,18 +204,20 @@ class InboxWorker(Generic[Item, Download]):
             await self.prepare(item)
         job: Download | None = None
         try:
-            async with self.hotline.sessions() as session, session.begin():
-                inbox = Inbox(session, self.keyring)
-                row = await inbox.claim(self.channel, inbox_id)
-                if row is None:  # done elsewhere, or an older update of its conversation is pending
-                    self._scan_wanted = True
-                    return False
-                if item is None:
-                    item = self.read(inbox.payload(row))
-                job = await self.needs_download(session, row, item)
-                if job is None:
-                    await self.handle(session, row, item)
-                    inbox.done(row, self.hotline.runtime.clock(), error=self.set_aside(item))
+            async with self._slots:
+                await self.recorder.written(ACKNOWLEDGE_FIRST)
+                async with self.hotline.sessions() as session, session.begin():
+                    inbox = Inbox(session, self.keyring)
+                    row = await inbox.claim(self.channel, inbox_id)
+                    if row is None:  # done elsewhere, or an older update of its conversation is pending
+                        self._scan_wanted = True
+                        return False
+                    if item is None:
+                        item = self.read(inbox.payload(row))
+                    job = await self.needs_download(session, row, item)
+                    if job is None:
+                        await self.handle(session, row, item)
+                        inbox.done(row, self.hotline.runtime.clock(), error=self.set_aside(item))
         except Exception as exc:
             return await self.failed(inbox_id, exc)
         if job is not None:

@@ -60,3 +60,30 @@ async def test_a_misbehaving_api_loses_nothing_sends_nothing_twice_and_holds_up_
         assert failed == [(0,)], "nothing given up"
     finally:
         harness.stop()
+
+
+async def test_an_update_waiting_for_its_chats_earlier_reply_holds_no_worker(
+    database_url: str, tmp_path: Path
+) -> None:
+    """One inbox worker: a chat's second update waits until its first reply, hanging at the API,
+    is settled; meanwhile another chat is answered (the wait used to occupy the only worker)."""
+    api = await FakeBotAPI(hang_seconds=12).start()
+    extra = {"HOTLINE_INBOX_WORKERS": "1", "HOTLINE_TELEGRAM_TIMEOUT": "10"}
+    harness = Harness(api, tmp_path, database_url=server_database(database_url), extra_env=extra)
+    stuck, other = 7411, 7412
+    try:
+        await harness.start()
+        api.failures[str(stuck)] = ["timeout"]
+        await harness.send(harness.updates.text(stuck, "/start"))
+        await api.wait_for(lambda: api.attempts and str(api.attempts[-1].params.get("chat_id")) == str(stuck))
+        hung_at = api.attempts[-1].at
+        await harness.send(harness.updates.text(stuck, "1"))
+        await harness.send(harness.updates.text(other, "/start"))
+
+        await api.wait_for(lambda: len(api.texts(other)) == 1, within=30, what="the other chat")
+        assert api.to_chat(other, "sendMessage")[0].at < hung_at + 10, "answered while the call hung"
+        await api.wait_for(lambda: len(api.texts(stuck)) == 2, within=60, what="the stuck chat, in the end")
+        assert "Apakah Anda setuju?" in api.texts(stuck)[1], "in order"
+    finally:
+        harness.stop()
+        await api.stop()
