@@ -3,13 +3,17 @@
 Argon2 takes ~170 ms of CPU on purpose; run on the event loop, four clients posting wrong passwords
 stall every web chat and webhook. Here the checks run in a small thread pool of their own, so the
 loop stays free and at most ``workers`` cores are spent on them, and when too many already wait,
-the caller is told at once instead of joining a queue a flood would make endless.
+the caller is told at once instead of joining a queue a flood would make endless. The pool's
+threads run at a lower scheduling priority (``nice``), so the cores go to reporters first and a
+flood of wrong passwords takes only what they leave.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -25,7 +29,9 @@ class SlowChecks:
     def __init__(self, workers: int, queue_limit: int):
         self.workers = workers
         self.queue_limit = queue_limit
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slow-check")
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="slow-check", initializer=_yield_to_others
+        )
         self._waiting = 0
 
     @property
@@ -40,6 +46,15 @@ class SlowChecks:
             return await asyncio.get_running_loop().run_in_executor(self._pool, check, *args)
         finally:
             self._waiting -= 1
+
+
+NICENESS = 10
+
+
+def _yield_to_others() -> None:
+    """On Linux a thread has its own priority; elsewhere the checks keep the process's."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
 def default_workers() -> int:

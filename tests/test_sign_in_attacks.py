@@ -6,6 +6,7 @@ carried over from before it."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import pytest
 
 from admin import login
 from bot.hotline import Hotline
-from bot.slow_checks import SLOW_CHECKS
+from bot.slow_checks import NICENESS, SLOW_CHECKS
 from storage.models import Officer
 from storage.officers import totp_context
 from tests.conftest import FakeClock
@@ -213,3 +214,15 @@ async def test_a_code_works_once_and_the_session_is_renewed(hotline: Hotline, cl
         clock.advance(seconds=30)
         fresh = await thief.post("/admin/totp", {"code": pyotp.TOTP(secret).at(clock())})
         assert fresh.headers["location"] == "/admin"
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread priority is a Linux feature")
+async def test_password_checks_run_at_a_lower_priority_than_the_reporters() -> None:
+    """A flood of wrong passwords takes only the CPU that reporters leave."""
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    ours = niceness()
+    assert await SLOW_CHECKS.run(niceness) == min(19, ours + NICENESS)
+    assert niceness() == ours, "the event loop's thread keeps its priority"
