@@ -80,6 +80,8 @@ class Harness:
     extra_env: dict[str, str] = field(default_factory=dict)
     database_url: str | None = None
     """PostgreSQL (a throwaway database); None: SQLite in ``folder``."""
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    """Bot API calls the server made in its webhook responses, as Telegram would carry them out."""
 
     @property
     def base(self) -> str:
@@ -153,6 +155,8 @@ class Harness:
     async def send(self, update: dict[str, Any]) -> None:
         response = await self.post(update)
         assert response.status_code == 200, response.text
+        if "method" in response.json():
+            self.answers.append(response.json())
 
     def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         """Plain SQL with ``?`` placeholders, on whichever database the server uses."""

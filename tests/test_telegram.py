@@ -43,9 +43,11 @@ async def test_a_whole_report_by_pressing_buttons(server: Harness) -> None:
     rows = server.query("SELECT category, age_band, sex, region_code, channel FROM reports")
     assert ("putus-sekolah", "13-17", "male", "33.75.01", "telegram") in rows
     api = server.api
-    answered = [c for c in api.calls if c.method == "answerCallbackQuery"]
+    answered = [a for a in server.answers if a["method"] == "answerCallbackQuery"]
     removed = api.to_chat(chat, "editMessageReplyMarkup")
     assert len(answered) >= len(BUTTON_PATH) + 3 and len(removed) >= len(BUTTON_PATH) + 3
+    assert all(set(a) == {"method", "callback_query_id"} for a in answered), "answered in the response"
+    assert not [c for c in api.calls if c.method == "answerCallbackQuery"], "not with a call of its own"
     assert all(c.params["reply_markup"] == {"inline_keyboard": []} for c in removed)
 
 

@@ -64,3 +64,34 @@ async def test_two_workers_keep_each_chat_in_order(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_press_is_answered_in_the_webhook_response_and_by_a_call_when_polling(
+    database_url: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    hotline = Hotline.build(make_settings(database_url, tmp_path), clock=clock)
+    await hotline.start()
+    try:
+        processor = await worker(hotline)
+        updates = Updates()
+        by_webhook, by_polling = 8201, 8202
+        for chat in (by_webhook, by_polling):
+            assert await processor.record(updates.text(chat, "/start"))
+        press = updates.callback(by_webhook, "q||report")
+        answer = await processor.record_webhook(press)
+        assert answer == {
+            "method": "answerCallbackQuery",
+            "callback_query_id": press["callback_query"]["id"],
+        }
+        assert await processor.record(updates.callback(by_polling, "q||report"))
+        assert await processor.record_webhook(updates.text(by_webhook, "halo")) is None, "only presses"
+        await drain(processor)
+        async with hotline.sessions() as session:
+            rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        keys = {chat: processor.conversation_key(chat) for chat in (by_webhook, by_polling)}
+        methods = {chat: [r.method for r in rows if r.destination == key] for chat, key in keys.items()}
+        assert "answerCallbackQuery" not in methods[by_webhook]
+        assert "editMessageReplyMarkup" in methods[by_webhook], "the keyboard is still removed"
+        assert methods[by_polling].count("answerCallbackQuery") == 1
+    finally:
+        await hotline.close()

@@ -8,7 +8,7 @@ Media are downloaded between transactions, so no database lock is held during a 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 DELETABLE_FOR = timedelta(hours=48)
 NO_CHAT = "telegram:no-chat"
 TOO_LARGE = "too_large"
+ANSWERED = "hotline_answered"
+"""Marks a stored update whose button press the webhook's response answered."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,20 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         key = self.conversation_key(info.chat_id)
         return await self.record_update(str(data["update_id"]), key, data, info)
 
+    async def record_webhook(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """Store an update durably, then what to answer the webhook with: a reporter's button
+        press is answered in the response itself (the Bot API takes one method call there), which
+        spares a call, an outbox row and its settling per press; the answer carries no text, so
+        losing it only leaves the button's spinner turning a few seconds longer."""
+        info = self.read(data)
+        if info.action != "reporter" or info.callback_id is None:
+            await self.record_update(str(data["update_id"]), self.conversation_key(info.chat_id), data, info)
+            return None
+        info = replace(info, answered=True)
+        marked = {**data, ANSWERED: True}
+        await self.record_update(str(data["update_id"]), self.conversation_key(info.chat_id), marked, info)
+        return {"method": "answerCallbackQuery", "callback_query_id": info.callback_id}
+
     # Processing.
 
     async def prepare(self, item: Interpretation) -> None:
@@ -82,6 +98,9 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
 
     def read(self, data: dict[str, Any]) -> Interpretation:
         try:
+            if data.get(ANSWERED):
+                update = {k: v for k, v in data.items() if k != ANSWERED}
+                return replace(interpret(parse(update, self.bot)), answered=True)
             return interpret(parse(data, self.bot))
         except Unreadable as exc:
             return Interpretation("unreadable", int(data.get("update_id", 0)), argument=str(exc))
@@ -175,7 +194,8 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         if info.message_id is not None and info.callback_id is None:
             await self._remember_message(session, key, info.message_id, now)
         if info.callback_id is not None:
-            await outbox.put(self._answer_callback(key, info.callback_id), now)
+            if not info.answered:
+                await outbox.put(self._answer_callback(key, info.callback_id), now)
             if info.message_id is not None:
                 await outbox.put(self._remove_keyboard(key, info.chat_id, info.message_id), now)
         events = list(info.events)

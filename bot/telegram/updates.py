@@ -52,6 +52,8 @@ class Interpretation:
     callback_id: str | None = None
     argument: str = ""
     """The link code of ``/petugas KODE``, or the report id of an "ack" button."""
+    answered: bool = False
+    """The button press was answered in the webhook's own response (no ``answerCallbackQuery``)."""
 
 
 class Unreadable(ValueError):

@@ -1,7 +1,8 @@
 """``POST /webhook/telegram``: check the secret header, record the update, then answer.
 
 Written by hand around our inbox rather than a framework's webhook handler, which would answer
-before the update is handled. A 200 means the update is durably stored.
+before the update is handled. A 200 means the update is durably stored; for a reporter's button
+press its body is the ``answerCallbackQuery`` call that stops the button's spinner.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ async def telegram_webhook(request: Request) -> Response:
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
     try:
-        await service.processor.record(data)
+        answer = await service.processor.record_webhook(data)
     except Exception as exc:
         log.error("telegram webhook: could not record the update (%s)", type(exc).__name__)
         return JSONResponse({"ok": False}, status_code=503)
-    return JSONResponse({"ok": True})
+    return JSONResponse(answer or {"ok": True})
