@@ -10,7 +10,6 @@ at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from bot.hotline import Hotline
 from bot.push_sender import PushSender
 from bot.runtime import idle_sweep_interval
 from bot.scheduler import Scheduler
+from bot.worker import cancelled
 from storage import attempts
 
 if TYPE_CHECKING:
@@ -90,11 +90,7 @@ class Background:
             await channel.start()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(self._tasks)
         for channel in reversed(self._channels):
             await channel.stop()
         self._tasks, self._channels = [], []

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
-from bot.worker import woken
+from bot.worker import cancelled, woken
 from storage.inbox import Arrival, Inbox, Waiting
 from storage.models_delivery import InboxUpdate
 
@@ -128,9 +128,7 @@ class InboxWorker(Generic[Item, Download]):
             await woken(self._wake, SCAN_EVERY)
 
     async def stop(self) -> None:
-        for task in list(self._running):
-            task.cancel()
-        await asyncio.gather(*self._running, return_exceptions=True)
+        await cancelled(self._running)
 
     async def _scan(self) -> None:
         self._scanned_at, self._scan_wanted = time.monotonic(), False

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
 from bot.pacing import Pacer
-from bot.worker import woken
+from bot.worker import cancelled, woken
 from storage.models_delivery import OutboxMessage
 from storage.outbox import Claimed, Outbox, on_commit
 
@@ -151,9 +151,7 @@ class OutboxSender:
 
     async def stop(self) -> None:
         self._unsubscribe()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancelled(self._tasks)
         await self.settler.drain()
 
     async def round(self) -> int:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from telegram import BotCommand
@@ -17,6 +16,7 @@ from bot.telegram.client import make_bot, webhook_secret
 from bot.telegram.officers import OfficerDesk
 from bot.telegram.processor import TelegramProcessor
 from bot.telegram.sender import TelegramSender
+from bot.worker import cancelled
 from flows.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -54,11 +54,7 @@ class TelegramService:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(self._tasks)
         await self.processor.stop()
         await self.sender.stop()
         await self.bot.shutdown()

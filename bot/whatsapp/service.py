@@ -5,7 +5,6 @@ recording of what the webhook brings (messages into the inbox, delivery statuses
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 
 import httpx
@@ -19,6 +18,7 @@ from bot.whatsapp.processor import WhatsAppProcessor
 from bot.whatsapp.render import Renderer
 from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.updates import Status
+from bot.worker import cancelled
 from storage.models_delivery import OutboxMessage
 
 
@@ -45,11 +45,7 @@ class WhatsAppService:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(self._tasks)
         await self.processor.stop()
         await self.sender.stop()
         await self.http.aclose()
