@@ -75,14 +75,16 @@ class Inbox:
                     "attempts": 0,
                 }
             )
+        table = InboxUpdate.__table__
         statement = (
-            dialect_insert(self.session, InboxUpdate)
-            .values(values)
+            dialect_insert(self.session, table)
             .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-            .returning(InboxUpdate.id, InboxUpdate.channel, InboxUpdate.update_id)
+            .returning(table.c.id, table.c.channel, table.c.update_id)
         )
+        # One statement with the rows as parameters (not in its text): compiled once and cached,
+        # whatever the batch's size; SQLAlchemy still sends them as one multi-row INSERT.
         inserted: dict[tuple[str, str], int] = {
-            (str(c), u): i for i, c, u in (await self.session.execute(statement)).all()
+            (str(c), u): i for i, c, u in (await self.session.execute(statement, values)).all()
         }
         result: list[Waiting | None] = []
         for arrival in arrivals:
