@@ -325,7 +325,11 @@ def bare_import() -> tuple[float, float]:
 
 async def part_f(folder: Path, plan: Plan) -> None:
     print("(f) cold start to /healthz and idle memory", flush=True)
-    url = f"sqlite+aiosqlite:///{folder}/a.db"  # migrated by (a): a restart, as in production
+    url = f"sqlite+aiosqlite:///{folder}/f.db"
+    migrate = hotline_server(folder, url, "http://127.0.0.1:9", TOKEN)
+    await asyncio.to_thread(
+        subprocess.run, [migrate.argv[0], "db", "upgrade"], env=migrate.env, capture_output=True, check=True
+    )  # each start below is a restart, as in production
     starts: list[float] = []
     rss: list[float] = []
     for _ in range(plan.starts):
@@ -356,7 +360,7 @@ async def part_f(folder: Path, plan: Plan) -> None:
     row(
         "(f)",
         "`hotline serve` cold start to /healthz (migrated SQLite) and idle RSS",
-        f"{start:.2f} s, {memory:.0f} MB",
+        f"{start:.2f} s (median of {', '.join(f'{x:.2f}' for x in starts)}), {memory:.0f} MB",
         f"bare PTB echo (Starlette + uvicorn) {echo_start:.2f} s, {echo_memory:.0f} MB; "
         f"`import telegram` alone {imported:.2f} s, {imported_mb:.0f} MB",
         f"{start / echo_start:.1f}× echo's start, {memory / echo_memory:.1f}× its RSS",
@@ -364,7 +368,8 @@ async def part_f(folder: Path, plan: Plan) -> None:
     )
 
 
-PARTS = {"a": part_a, "bc": part_bc, "d": part_d, "e": part_e, "f": part_f}
+PARTS = {"f": part_f, "a": part_a, "bc": part_bc, "d": part_d, "e": part_e}
+"""(f) first: a cold start is measured on a quiet machine, not in the wake of the others' load."""
 
 
 async def main(args: argparse.Namespace) -> None:
