@@ -23,21 +23,25 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.servers import WEBHOOK_SECRET, Server, cpu_of, hotline_server, python_server
+from bench.servers import (
+    WEBHOOK_SECRET,
+    Server,
+    cpu_of,
+    hotline_server,
+    postgres_database,
+    python_server,
+)
 from bench.telegram_load import Burst, Result, burst, closed_loop
 from bench.webchat_load import bare_loop, reports_loop
 from tests.botapi import TOKEN, FakeBotAPI, Limits
 
 UNPACED = {"HOTLINE_TELEGRAM_RATE": "0", "HOTLINE_TELEGRAM_CHAT_RATE": "0"}
-POSTGRES = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @dataclass(frozen=True)
@@ -271,27 +275,6 @@ async def part_d(folder: Path, plan: Plan) -> None:
         f"{ratio:.0%} of bare; p99 {p99_ratio:.1f}×",
         f"≥ 60%, p99 ≤ 1.5×: {met(ratio >= 0.6 and p99_ratio <= 1.5)}",
     )
-
-
-@asynccontextmanager
-async def postgres_database() -> AsyncIterator[str | None]:
-    """A throwaway database on the test server, dropped afterwards; None when unreachable."""
-    import asyncpg
-
-    name = f"hotline_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        connection = await asyncpg.connect(POSTGRES, timeout=3)
-    except (OSError, asyncpg.PostgresError) as exc:
-        print(f"  PostgreSQL at {POSTGRES} unreachable ({type(exc).__name__}): (e) skipped")
-        yield None
-        return
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        base = POSTGRES.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-        yield f"{base}/{name}"
-    finally:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
 
 
 async def part_e(folder: Path, plan: Plan) -> None:

@@ -9,6 +9,9 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOTLINE = str(ROOT / ".venv" / "bin" / "hotline")
 WEBHOOK_SECRET = "bench-webhook-secret"
 SECRET_KEY = "benchmark-secret-key-0123456789-abcdefghij"
+POSTGRES = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -104,3 +108,24 @@ def python_server(folder: Path, module: str, **env: str) -> Server:
 
 def cpu_of(servers: list[Server]) -> float:
     return sum(s.cpu_seconds() for s in servers)
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str | None]:
+    """A throwaway database on the test server, dropped afterwards; None when unreachable."""
+    import asyncpg
+
+    name = f"hotline_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        connection = await asyncpg.connect(POSTGRES, timeout=3)
+    except (OSError, asyncpg.PostgresError) as exc:
+        print(f"  PostgreSQL at {POSTGRES} unreachable ({type(exc).__name__}): (e) skipped")
+        yield None
+        return
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        base = POSTGRES.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+        yield f"{base}/{name}"
+    finally:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
