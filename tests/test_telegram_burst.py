@@ -164,7 +164,10 @@ async def test_a_server_killed_mid_burst_answers_every_acknowledged_update_once(
         api,
         tmp_path,
         database_url=server_database(database_url),
-        extra_env={"HOTLINE_TELEGRAM_RATE": "30"},
+        # Held calls stay in flight until the kill: with the harness's 3-second timeout they were
+        # retried under the hold, each retry a new held call, and "every call sent so far is held"
+        # could take 100 s to settle (with backoffs that then outlasted the wait after restart).
+        extra_env={"HOTLINE_TELEGRAM_RATE": "30", "HOTLINE_TELEGRAM_TIMEOUT": "20"},
     )
     await harness.start()
     chats = [next(CHAT_IDS) for _ in range(240)]
