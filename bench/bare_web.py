@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import uvicorn
 from sqlalchemy import String, event, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -21,6 +20,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from bench.baseline import serve_baseline
 
 URL = os.environ["BENCH_DATABASE_URL"]
 engine = create_async_engine(URL)
@@ -77,11 +78,4 @@ app = Starlette(
 )
 
 if __name__ == "__main__":
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=int(os.environ["BENCH_PORT"]),
-        log_level="warning",
-        loop="uvloop",
-        http="httptools",
-    )
+    serve_baseline(app)

@@ -12,13 +12,14 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
+
+from bench.baseline import serve_baseline
 
 API = os.environ["BENCH_API_URL"].rstrip("/")
 bot = Bot(
@@ -65,11 +66,4 @@ app = Starlette(
 )
 
 if __name__ == "__main__":
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=int(os.environ["BENCH_PORT"]),
-        log_level="warning",
-        loop="uvloop",
-        http="httptools",
-    )
+    serve_baseline(app)

@@ -1,4 +1,4 @@
-"""``INSERT ... ON CONFLICT DO NOTHING`` for both dialects, the one piece of SQL that differs.
+"""``INSERT ... ON CONFLICT`` for both dialects, the one piece of SQL that differs.
 
 The dialect's module is imported when first used: PostgreSQL's costs a SQLite deployment's cold
 start 50 ms for nothing."""
@@ -13,7 +13,7 @@ from sqlalchemy.sql.dml import Insert
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
-    """The session's dialect's ``INSERT`` (it has ``on_conflict_do_nothing``)."""
+    """The session's dialect's ``INSERT``, with ``on_conflict_do_nothing`` and ``on_conflict_do_update``."""
     module = importlib.import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}")
     statement: Insert = module.insert(table)
     return statement

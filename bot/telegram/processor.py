@@ -70,9 +70,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
 
     async def record(self, data: dict[str, Any]) -> bool:
         """Store an update durably; False for a redelivery. Safe to answer 200 afterwards."""
-        info = self.read(data)
-        key = self.conversation_key(info.chat_id)
-        return await self.record_update(str(data["update_id"]), key, data, info)
+        return await self._store(data, self.read(data))
 
     async def record_webhook(self, data: dict[str, Any]) -> dict[str, Any] | None:
         """Store an update durably, then what to answer the webhook with: a reporter's button
@@ -81,12 +79,14 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         losing it only leaves the button's spinner turning a few seconds longer."""
         info = self.read(data)
         if info.action != "reporter" or info.callback_id is None:
-            await self.record_update(str(data["update_id"]), self.conversation_key(info.chat_id), data, info)
+            await self._store(data, info)
             return None
-        info = replace(info, answered=True)
-        marked = {**data, ANSWERED: True}
-        await self.record_update(str(data["update_id"]), self.conversation_key(info.chat_id), marked, info)
+        await self._store({**data, ANSWERED: True}, replace(info, answered=True))
         return {"method": "answerCallbackQuery", "callback_query_id": info.callback_id}
+
+    async def _store(self, data: dict[str, Any], info: Interpretation) -> bool:
+        key = self.conversation_key(info.chat_id)
+        return await self.record_update(str(data["update_id"]), key, data, info)
 
     # Processing.
 
