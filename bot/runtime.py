@@ -186,9 +186,7 @@ class Runtime:
         row, conv = await ctx.conversations.load(inbound.channel, inbound.user_id, now, default_locale=locale)
         ctx.conversation_key = row.key
         replies = await self._settle(ctx, conv, step(conv, now))
-        if written:
-            row.last_inbound_at = now
-        await ctx.conversations.save(row, conv, now)
+        await ctx.conversations.save(row, conv, now, inbound_at=now if written else None)
         return Handled(replies, ctx.wiped, row.key, conv.state)
 
     async def _context(self, session: AsyncSession, inbound: Inbound | None, now: datetime) -> _Context:

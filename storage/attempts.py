@@ -9,32 +9,43 @@ on SQLite (3.35+) and PostgreSQL.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Table, case, delete, select, update
+from sqlalchemy import Table, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AttemptCounter
 from storage.upsert import dialect_insert
 
+_HITS: dict[str, Any] = {}
+"""Per dialect, the counting statement, built once: it runs on every web chat message."""
+
+
+def _hit_statement(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _HITS:
+        table = AttemptCounter.__table__
+        assert isinstance(table, Table)
+        expired = table.c.window_ends <= bindparam("now")
+        _HITS[dialect] = (
+            dialect_insert(session, table)
+            .values(key=bindparam("key"), hits=1, window_ends=bindparam("ends"))
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "hits": case((expired, 1), else_=table.c.hits + 1),
+                    "window_ends": case((expired, bindparam("ends")), else_=table.c.window_ends),
+                },
+            )
+            .returning(table.c.hits)
+        )
+    return _HITS[dialect]
+
 
 async def hit(session: AsyncSession, key: str, window: timedelta, now: datetime) -> int:
     """Count one attempt under ``key``; returns the attempts in the current window, this one included."""
-    table = AttemptCounter.__table__
-    assert isinstance(table, Table)
-    expired = table.c.window_ends <= now
-    statement = (
-        dialect_insert(session, table)
-        .values(key=key, hits=1, window_ends=now + window)
-        .on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={
-                "hits": case((expired, 1), else_=table.c.hits + 1),
-                "window_ends": case((expired, now + window), else_=table.c.window_ends),
-            },
-        )
-        .returning(table.c.hits)
-    )
-    return int((await session.execute(statement)).scalar_one())
+    parameters = {"key": key, "ends": now + window, "now": now}
+    return int((await session.execute(_hit_statement(session), parameters)).scalar_one())
 
 
 async def count(session: AsyncSession, key: str, now: datetime) -> int:

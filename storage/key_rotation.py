@@ -68,7 +68,7 @@ class SealedColumn:
 
 SEALED: tuple[SealedColumn, ...] = (
     SealedColumn(KeyMaterial, "sealed", lambda r: (key_material_context(r.name),)),
-    SealedColumn(Conversation, "sealed", lambda r: (conversation_context(r),)),
+    SealedColumn(Conversation, "sealed", lambda r: (conversation_context(r.id),)),
     SealedColumn(ReportContent, "sealed", lambda r: (content_context(r.report_id),)),
     SealedColumn(DeliveryAddress, "sealed", lambda r: (address_context(r.report_id, r.channel),)),
     SealedColumn(CaseEvent, "sealed", lambda r: (event_context(r.report_id),)),
