@@ -26,8 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
 from bot.worker import cancelled, woken
-from storage.inbox import Arrival, Inbox, Waiting
-from storage.models_delivery import InboxUpdate
+from storage.inbox import Arrival, Inbox, PendingUpdate, Waiting
 
 log = logging.getLogger(__name__)
 Item = TypeVar("Item")
@@ -71,13 +70,13 @@ class InboxWorker(Generic[Item, Download]):
     async def prepare(self, item: Item) -> None:
         """Slow work done before the transaction (hashing a typed receipt code), never under a lock."""
 
-    async def needs_download(self, session: AsyncSession, row: InboxUpdate, item: Item) -> Download | None:
+    async def needs_download(self, session: AsyncSession, row: PendingUpdate, item: Item) -> Download | None:
         raise NotImplementedError
 
     async def download(self, job: Download) -> None:
         raise NotImplementedError
 
-    async def handle(self, session: AsyncSession, row: InboxUpdate, item: Item) -> None:
+    async def handle(self, session: AsyncSession, row: PendingUpdate, item: Item) -> None:
         raise NotImplementedError
 
     def set_aside(self, item: Item) -> str | None:
@@ -215,7 +214,7 @@ class InboxWorker(Generic[Item, Download]):
                     job = await self.needs_download(session, row, item)
                     if job is None:
                         await self.handle(session, row, item)
-                        inbox.done(row, self.hotline.runtime.clock(), error=self.set_aside(item))
+                        await inbox.done(row.id, self.hotline.runtime.clock(), error=self.set_aside(item))
         except Exception as exc:
             return await self.failed(inbox_id, exc)
         if job is not None:

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, select
+from sqlalchemy import Table, bindparam, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.crypto import Keyring
 from storage.models_delivery import InboxUpdate
@@ -43,6 +42,51 @@ class Waiting:
 
     id: int
     conversation_key: str
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """A claimed update as stored, read out of its row."""
+
+    id: int
+    channel: str
+    update_id: str
+    conversation_key: str
+    sealed: bytes | None
+    last_error: str | None
+
+
+_TABLE = InboxUpdate.__table__
+assert isinstance(_TABLE, Table)
+_OLDER = _TABLE.alias("older")
+_CLAIM = (
+    select(
+        _TABLE.c.id,
+        _TABLE.c.channel,
+        _TABLE.c.update_id,
+        _TABLE.c.conversation_key,
+        _TABLE.c.sealed,
+        _TABLE.c.last_error,
+    )
+    .where(
+        _TABLE.c.id == bindparam("inbox_id"),
+        _TABLE.c.channel == bindparam("channel"),
+        _TABLE.c.processed_at.is_(None),
+        ~exists().where(
+            _OLDER.c.channel == _TABLE.c.channel,
+            _OLDER.c.conversation_key == _TABLE.c.conversation_key,
+            _OLDER.c.processed_at.is_(None),
+            _OLDER.c.id < _TABLE.c.id,
+        ),
+    )
+    .with_for_update(skip_locked=True, of=_TABLE)
+)
+"""Built once: every update is claimed by it (the compiled form is cached)."""
+_DONE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("inbox_id"))
+    .values(processed_at=bindparam("now"), sealed=None, last_error=bindparam("error"))
+)
 
 
 class Inbox:
@@ -102,34 +146,17 @@ class Inbox:
         )
         return [Waiting(i, k) for i, k in (await self.session.execute(statement)).all()]
 
-    async def claim(self, channel: str, inbox_id: int) -> InboxUpdate | None:
+    async def claim(self, channel: str, inbox_id: int) -> PendingUpdate | None:
         """This update, locked for this transaction, if it is pending and first of its conversation."""
-        older: Any = aliased(InboxUpdate)
-        earlier = exists().where(
-            older.channel == InboxUpdate.channel,
-            older.conversation_key == InboxUpdate.conversation_key,
-            older.processed_at.is_(None),
-            older.id < InboxUpdate.id,
-        )
-        statement = (
-            select(InboxUpdate)
-            .where(
-                and_(InboxUpdate.id == inbox_id, InboxUpdate.channel == channel),
-                InboxUpdate.processed_at.is_(None),
-                ~earlier,
-            )
-            .with_for_update(skip_locked=True, of=InboxUpdate)
-        )
-        return await self.session.scalar(statement)
+        found = (await self.session.execute(_CLAIM, {"inbox_id": inbox_id, "channel": channel})).first()
+        return None if found is None else PendingUpdate(*found)
 
-    def payload(self, update: InboxUpdate) -> Any:
+    def payload(self, update: PendingUpdate) -> Any:
         assert update.sealed is not None
         return self.keyring.open_json(update.sealed, _context(update.channel, update.update_id))
 
-    def done(self, update: InboxUpdate, now: datetime, error: str | None = None) -> None:
-        update.processed_at = now
-        update.sealed = None
-        update.last_error = error
+    async def done(self, inbox_id: int, now: datetime, error: str | None = None) -> None:
+        await self.session.execute(_DONE, {"inbox_id": inbox_id, "now": now, "error": error})
 
     async def failed(self, inbox_id: int, error: str, now: datetime) -> bool:
         """Count a failed attempt (in its own transaction); give up after ``MAX_ATTEMPTS``, so one
@@ -140,7 +167,7 @@ class Inbox:
         row.attempts += 1
         row.last_error = error[:200]
         if row.attempts >= MAX_ATTEMPTS:
-            self.done(row, now, error=row.last_error)
+            row.processed_at, row.sealed = now, None
             return False
         return True
 

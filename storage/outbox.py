@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, event, func, select, update
+from sqlalchemy import Table, and_, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,11 @@ URGENT = 1
 
 
 def _context(row: OutboxMessage) -> str:
-    return f"outbox:{row.channel}:{row.destination}"
+    return _sealing(row.channel, row.destination)
+
+
+def _sealing(channel: str, destination: str) -> str:
+    return f"outbox:{channel}:{destination}"
 
 
 def _legacy_context(message_id: int) -> str:
@@ -65,6 +69,10 @@ class Claimed:
     priority: int
 
 
+_TABLE = OutboxMessage.__table__
+assert isinstance(_TABLE, Table)
+_PUT = insert(_TABLE)
+"""Built once: every reply is queued by it (its compiled form cached)."""
 _WAKERS: dict[str, list[Callable[[], None]]] = defaultdict(list)
 _QUEUED = "outbox_channels"
 
@@ -104,23 +112,26 @@ class Outbox:
         self.keyring = keyring
         self.backoff_base = backoff_base
 
-    async def put(self, message: Outgoing, now: datetime) -> OutboxMessage:
-        """Added to the session; written with the rest of the transaction (no round trip here)."""
-        row = OutboxMessage(
-            channel=message.channel,
-            destination=message.destination,
-            method=message.method,
-            report_id=message.report_id,
-            purpose=message.purpose,
-            priority=message.priority,
-            created_at=now,
-            not_before=now,
-            attempts=0,
+    async def put(self, message: Outgoing, now: datetime) -> None:
+        """Queued with the rest of the transaction: the sender wakes when it commits."""
+        await self.session.execute(
+            _PUT,
+            {
+                "channel": message.channel,
+                "destination": message.destination,
+                "method": message.method,
+                "report_id": message.report_id,
+                "purpose": message.purpose,
+                "priority": message.priority,
+                "created_at": now,
+                "not_before": now,
+                "attempts": 0,
+                "sealed": self.keyring.seal_json(
+                    message.params, _sealing(message.channel, message.destination)
+                ),
+            },
         )
-        row.sealed = self.keyring.seal_json(message.params, _context(row))
-        self.session.add(row)
         self.session.info.setdefault(_QUEUED, set()).add(message.channel)
-        return row
 
     async def claim_chains(
         self,

@@ -29,6 +29,7 @@ from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
 from storage.attachments import AttachmentStore
+from storage.inbox import PendingUpdate
 from storage.models import DeliveryAddress
 from storage.models_delivery import ChannelMessage, InboxUpdate
 from storage.outbox import NORMAL, URGENT, Outbox, Outgoing
@@ -109,7 +110,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         return "unreadable" if item.action == "unreadable" else None
 
     async def needs_download(
-        self, session: AsyncSession, row: InboxUpdate, info: Interpretation
+        self, session: AsyncSession, row: PendingUpdate, info: Interpretation
     ) -> _Download | None:
         if info.media is None or self.bot is None or row.last_error == TOO_LARGE:
             return None
@@ -148,7 +149,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
                 now=now,
             )
 
-    async def handle(self, session: AsyncSession, row: InboxUpdate, info: Interpretation) -> None:
+    async def handle(self, session: AsyncSession, row: PendingUpdate, info: Interpretation) -> None:
         now = self.hotline.runtime.clock()
         outbox = Outbox(session, self.keyring)
         key = row.conversation_key
@@ -186,7 +187,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
             log.warning("telegram update %s set aside: the parser cannot read it (%s)", row.id, info.argument)
 
     async def _reporter(
-        self, session: AsyncSession, outbox: Outbox, row: InboxUpdate, info: Interpretation, now: datetime
+        self, session: AsyncSession, outbox: Outbox, row: PendingUpdate, info: Interpretation, now: datetime
     ) -> None:
         assert info.chat_id is not None
         key = row.conversation_key

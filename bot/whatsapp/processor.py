@@ -22,6 +22,7 @@ from bot.whatsapp.render import Renderer
 from bot.whatsapp.updates import Incoming, MediaRef, interpret
 from flows import inbound as ev
 from storage.attachments import AttachmentStore
+from storage.inbox import PendingUpdate
 from storage.models_delivery import InboxUpdate, OutboxMessage
 from storage.outbox import Outbox
 
@@ -62,7 +63,7 @@ class WhatsAppProcessor(InboxWorker[Incoming, _Download]):
             await self.hotline.runtime.prepare(event)
 
     async def needs_download(
-        self, session: AsyncSession, row: InboxUpdate, item: Incoming
+        self, session: AsyncSession, row: PendingUpdate, item: Incoming
     ) -> _Download | None:
         if item.media is None or row.last_error == TOO_LARGE:
             return None
@@ -95,7 +96,7 @@ class WhatsAppProcessor(InboxWorker[Incoming, _Download]):
                 now=self.hotline.runtime.clock(),
             )
 
-    async def handle(self, session: AsyncSession, row: InboxUpdate, incoming: Incoming) -> None:
+    async def handle(self, session: AsyncSession, row: PendingUpdate, incoming: Incoming) -> None:
         now = self.hotline.runtime.clock()
         key = row.conversation_key
         await session.execute(
