@@ -100,9 +100,16 @@ class OutboxSender:
         return chain
 
     async def settled(
-        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        message: Claimed,
+        row: OutboxMessage | None,
+        result: Result,
+        now: datetime,
     ) -> None:
-        """Inside the settle, after the common bookkeeping (message ids, blocked chats)."""
+        """Inside the settle, after the common bookkeeping (message ids, blocked chats). ``row``:
+        the stored message, loaded only for outcomes other than sent."""
 
     # The loop.
 
@@ -199,20 +206,23 @@ class OutboxSender:
             self.wake()
 
     async def _settle(self, session: AsyncSession, settlements: Sequence[_Settlement]) -> list[None]:
+        """Sent messages (nearly all) in one statement; the rest through their rows."""
         outbox = self.outbox(session)
-        rows = await outbox.rows([s.message.id for s in settlements])
         now = self.hotline.runtime.clock()
-        for settlement in settlements:
+        unsettled = await outbox.unsettled([s.message.id for s in settlements])
+        todo = [s for s in settlements if s.message.id in unsettled]
+        sent = [s for s in todo if s.result.outcome == Outcome.SENT]
+        await outbox.sent_many(self.channel, [s.message for s in sent], now)
+        others = [s for s in todo if s.result.outcome != Outcome.SENT]
+        rows = await outbox.rows([s.message.id for s in others]) if others else {}
+        for settlement in todo:
             row, result = rows.get(settlement.message.id), settlement.result
-            if row is None or row.sent_at is not None or row.dead_at is not None:
-                continue
-            if result.outcome == Outcome.SENT:
-                outbox.sent(row, now)
-            elif result.outcome == Outcome.RETRY:
-                outbox.retry(row, now, result.error, result.after)
-            elif result.outcome == Outcome.RELEASE:
-                row.not_before = now
-            elif result.outcome == Outcome.DEAD:
-                outbox.dead(row, now, result.error)
-            await self.settled(session, outbox, row, result, now)
+            if row is not None:
+                if result.outcome == Outcome.RETRY:
+                    outbox.retry(row, now, result.error, result.after)
+                elif result.outcome == Outcome.RELEASE:
+                    row.not_before = now
+                elif result.outcome == Outcome.DEAD:
+                    outbox.dead(row, now, result.error)
+            await self.settled(session, outbox, settlement.message, row, result, now)
         return [None] * len(settlements)

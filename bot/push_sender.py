@@ -94,12 +94,18 @@ class PushSender(OutboxSender):
         return Result(Outcome.SENT)
 
     async def settled(
-        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        message: Claimed,
+        row: OutboxMessage | None,
+        result: Result,
+        now: datetime,
     ) -> None:
-        device_id = _device_of(row.destination)
+        device_id = _device_of(message.destination)
         if result.detail == "gone":
             await PushSubscriptions(session, self.keyring).forget(device_id)
-            await outbox.drop_destination(row.destination, now, result.error)
+            await outbox.drop_destination(message.destination, now, result.error)
             log.info("a push subscription expired and was removed")
         elif result.outcome == Outcome.SENT:
             device = await session.get(PushSubscription, device_id)

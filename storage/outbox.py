@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, event, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -72,7 +72,15 @@ class Claimed:
 _TABLE = OutboxMessage.__table__
 assert isinstance(_TABLE, Table)
 _PUT = insert(_TABLE)
-"""Built once: every reply is queued by it (its compiled form cached)."""
+"""Built once, like the two below: every reply is queued, and settled, by them."""
+_UNSETTLED = select(_TABLE.c.id).where(
+    _TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.sent_at.is_(None), _TABLE.c.dead_at.is_(None)
+)
+_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("message_id"))
+    .values(sent_at=bindparam("now"), sealed=bindparam("emptied"))
+)
 _WAKERS: dict[str, list[Callable[[], None]]] = defaultdict(list)
 _QUEUED = "outbox_channels"
 
@@ -232,6 +240,24 @@ class Outbox:
         except DecryptionError:
             value = self.keyring.open_json(row.sealed, _legacy_context(row.id))
         return dict(value)
+
+    async def unsettled(self, ids: Collection[int]) -> set[int]:
+        """Which of these are neither sent nor dead (a settle may come after a crash's redo)."""
+        return set((await self.session.scalars(_UNSETTLED, {"ids": list(ids)})).all())
+
+    async def sent_many(self, channel: str, messages: Collection[Claimed], now: datetime) -> None:
+        """Mark sent, the content wiped (sealed anew as empty): one statement for the batch."""
+        if not messages:
+            return
+        rows = [
+            {
+                "message_id": m.id,
+                "now": now,
+                "emptied": self.keyring.seal_json({}, _sealing(channel, m.destination)),
+            }
+            for m in messages
+        ]
+        await self.session.execute(_SENT, rows)
 
     async def rows(self, ids: Collection[int]) -> dict[int, OutboxMessage]:
         found = await self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))

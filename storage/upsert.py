@@ -19,14 +19,20 @@ def dialect_insert(session: AsyncSession, table: Any) -> Any:
     return statement
 
 
+_IGNORING: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+"""Statements built once per dialect, table and conflict target (some run on every message)."""
+
+
 async def insert_ignore(
     session: AsyncSession, table: Any, values: dict[str, Any], conflict: list[str]
 ) -> bool:
     """True if the row was inserted, False if it was already there."""
-    statement = (
-        dialect_insert(session, table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=conflict)
-        .returning(*table.__table__.primary_key.columns)
-    )
-    return (await session.execute(statement)).first() is not None
+    key = (session.get_bind().dialect.name, table.__tablename__, tuple(conflict))
+    if key not in _IGNORING:
+        columns = table.__table__
+        _IGNORING[key] = (
+            dialect_insert(session, columns)
+            .on_conflict_do_nothing(index_elements=conflict)
+            .returning(*columns.primary_key.columns)
+        )
+    return (await session.execute(_IGNORING[key], values)).first() is not None

@@ -62,15 +62,22 @@ class TelegramSender(OutboxSender):
         return Result(Outcome.SENT, detail=result.message_id if isinstance(result, Message) else None)
 
     async def settled(
-        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        message: Claimed,
+        row: OutboxMessage | None,
+        result: Result,
+        now: datetime,
     ) -> None:
         if (
             result.outcome == Outcome.SENT
             and result.detail is not None
-            and row.purpose != OutboxPurpose.TO_OFFICER
+            and message.purpose != OutboxPurpose.TO_OFFICER
         ):
-            values = {"conversation_key": row.destination, "message_id": result.detail, "at": now}
+            values = {"conversation_key": message.destination, "message_id": result.detail, "at": now}
             await insert_ignore(session, ChannelMessage, values, ["conversation_key", "message_id"])
         elif result.outcome == Outcome.BLOCKED:
-            await mark_blocked(session, outbox, row.destination, now)
-            outbox.dead(row, now, result.error)
+            await mark_blocked(session, outbox, message.destination, now)
+            if row is not None:
+                outbox.dead(row, now, result.error)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
@@ -69,11 +69,21 @@ class WhatsAppSender(OutboxSender):
         return kept
 
     async def settled(
-        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        message: Claimed,
+        row: OutboxMessage | None,
+        result: Result,
+        now: datetime,
     ) -> None:
         if result.outcome == Outcome.SENT:
-            row.provider_id, row.delivery_state = result.provider_id, "sent"
-        elif result.outcome == Outcome.HOLD:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id)
+                .values(provider_id=result.provider_id, delivery_state="sent")
+            )
+        elif result.outcome == Outcome.HOLD and row is not None:
             row.held_reason, row.not_before = OUTSIDE_WINDOW, now + HOLD_UNTIL_WRITES
 
     async def _window_open(self, session: AsyncSession, destination: str, now: datetime) -> bool:
