@@ -99,17 +99,16 @@ class OutboxSender:
         """Inside the claim: keep back what may not go now (WhatsApp's window)."""
         return chain
 
-    async def settled(
-        self,
-        session: AsyncSession,
-        outbox: Outbox,
-        message: Claimed,
-        row: OutboxMessage | None,
-        result: Result,
-        now: datetime,
+    async def sent(
+        self, session: AsyncSession, sent: Sequence[tuple[Claimed, Result]], now: datetime
     ) -> None:
-        """Inside the settle, after the common bookkeeping (message ids, blocked chats). ``row``:
-        the stored message, loaded only for outcomes other than sent."""
+        """Inside the settle: what the channel keeps of the messages sent (one batch)."""
+
+    async def settled(
+        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+    ) -> None:
+        """Inside the settle, after the common bookkeeping of an outcome other than sent (blocked
+        chats, held replies)."""
 
     # The loop.
 
@@ -213,16 +212,18 @@ class OutboxSender:
         todo = [s for s in settlements if s.message.id in unsettled]
         sent = [s for s in todo if s.result.outcome == Outcome.SENT]
         await outbox.sent_many(self.channel, [s.message for s in sent], now)
+        await self.sent(session, [(s.message, s.result) for s in sent], now)
         others = [s for s in todo if s.result.outcome != Outcome.SENT]
         rows = await outbox.rows([s.message.id for s in others]) if others else {}
-        for settlement in todo:
+        for settlement in others:
             row, result = rows.get(settlement.message.id), settlement.result
-            if row is not None:
-                if result.outcome == Outcome.RETRY:
-                    outbox.retry(row, now, result.error, result.after)
-                elif result.outcome == Outcome.RELEASE:
-                    row.not_before = now
-                elif result.outcome == Outcome.DEAD:
-                    outbox.dead(row, now, result.error)
-            await self.settled(session, outbox, settlement.message, row, result, now)
+            if row is None:
+                continue
+            if result.outcome == Outcome.RETRY:
+                outbox.retry(row, now, result.error, result.after)
+            elif result.outcome == Outcome.RELEASE:
+                row.not_before = now
+            elif result.outcome == Outcome.DEAD:
+                outbox.dead(row, now, result.error)
+            await self.settled(session, outbox, row, result, now)
         return [None] * len(settlements)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -93,24 +94,21 @@ class PushSender(OutboxSender):
             return Result(Outcome.RETRY, type(exc).__name__)
         return Result(Outcome.SENT)
 
-    async def settled(
-        self,
-        session: AsyncSession,
-        outbox: Outbox,
-        message: Claimed,
-        row: OutboxMessage | None,
-        result: Result,
-        now: datetime,
+    async def sent(
+        self, session: AsyncSession, sent: Sequence[tuple[Claimed, Result]], now: datetime
     ) -> None:
-        device_id = _device_of(message.destination)
-        if result.detail == "gone":
-            await PushSubscriptions(session, self.keyring).forget(device_id)
-            await outbox.drop_destination(message.destination, now, result.error)
-            log.info("a push subscription expired and was removed")
-        elif result.outcome == Outcome.SENT:
-            device = await session.get(PushSubscription, device_id)
+        for message, _result in sent:
+            device = await session.get(PushSubscription, _device_of(message.destination))
             if device is not None:
                 device.last_sent_at = now
+
+    async def settled(
+        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+    ) -> None:
+        if result.detail == "gone":
+            await PushSubscriptions(session, self.keyring).forget(_device_of(row.destination))
+            await outbox.drop_destination(row.destination, now, result.error)
+            log.info("a push subscription expired and was removed")
 
 
 def _device_of(destination: str) -> int:

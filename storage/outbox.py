@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +73,11 @@ _TABLE = OutboxMessage.__table__
 assert isinstance(_TABLE, Table)
 _PUT = insert(_TABLE)
 """Built once, like the two below: every reply is queued, and settled, by them."""
+_PROVIDER_IDS = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("message_id"))
+    .values(provider_id=bindparam("sent_as"), delivery_state="sent")
+)
 _UNSETTLED = select(_TABLE.c.id).where(
     _TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.sent_at.is_(None), _TABLE.c.dead_at.is_(None)
 )
@@ -122,24 +127,29 @@ class Outbox:
 
     async def put(self, message: Outgoing, now: datetime) -> None:
         """Queued with the rest of the transaction: the sender wakes when it commits."""
-        await self.session.execute(
-            _PUT,
+        await self.put_many([message], now)
+
+    async def put_many(self, messages: Sequence[Outgoing], now: datetime) -> None:
+        """Queued in this order, in one statement."""
+        if not messages:
+            return
+        rows = [
             {
-                "channel": message.channel,
-                "destination": message.destination,
-                "method": message.method,
-                "report_id": message.report_id,
-                "purpose": message.purpose,
-                "priority": message.priority,
+                "channel": m.channel,
+                "destination": m.destination,
+                "method": m.method,
+                "report_id": m.report_id,
+                "purpose": m.purpose,
+                "priority": m.priority,
                 "created_at": now,
                 "not_before": now,
                 "attempts": 0,
-                "sealed": self.keyring.seal_json(
-                    message.params, _sealing(message.channel, message.destination)
-                ),
-            },
-        )
-        self.session.info.setdefault(_QUEUED, set()).add(message.channel)
+                "sealed": self.keyring.seal_json(m.params, _sealing(m.channel, m.destination)),
+            }
+            for m in messages
+        ]
+        await self.session.execute(_PUT, rows)
+        self.session.info.setdefault(_QUEUED, set()).update(m.channel for m in messages)
 
     async def claim_chains(
         self,
@@ -258,6 +268,13 @@ class Outbox:
             for m in messages
         ]
         await self.session.execute(_SENT, rows)
+
+    async def provider_ids(self, sent: dict[int, str | None]) -> None:
+        """The channel's own ids of messages sent (WhatsApp's delivery statuses refer to them)."""
+        if sent:
+            await self.session.execute(
+                _PROVIDER_IDS, [{"message_id": i, "sent_as": p} for i, p in sent.items()]
+            )
 
     async def rows(self, ids: Collection[int]) -> dict[int, OutboxMessage]:
         found = await self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))

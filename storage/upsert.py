@@ -36,3 +36,17 @@ async def insert_ignore(
             .returning(*columns.primary_key.columns)
         )
     return (await session.execute(_IGNORING[key], values)).first() is not None
+
+
+async def insert_ignore_many(
+    session: AsyncSession, table: Any, rows: list[dict[str, Any]], conflict: list[str]
+) -> None:
+    """Many rows in one statement, those already there left alone."""
+    if not rows:
+        return
+    key = (session.get_bind().dialect.name, table.__tablename__, ("many", *conflict))
+    if key not in _IGNORING:
+        _IGNORING[key] = dialect_insert(session, table.__table__).on_conflict_do_nothing(
+            index_elements=conflict
+        )
+    await session.execute(_IGNORING[key], rows)

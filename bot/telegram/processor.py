@@ -194,11 +194,12 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         priority = NORMAL
         if info.message_id is not None and info.callback_id is None:
             await self._remember_message(session, key, info.message_id, now)
+        queued: list[Outgoing] = []
         if info.callback_id is not None:
             if not info.answered:
-                await outbox.put(self._answer_callback(key, info.callback_id), now)
+                queued.append(self._answer_callback(key, info.callback_id))
             if info.message_id is not None:
-                await outbox.put(self._remove_keyboard(key, info.chat_id, info.message_id), now)
+                queued.append(self._remove_keyboard(key, info.chat_id, info.message_id))
         events = list(info.events)
         if info.media is not None:
             attachment = await AttachmentStore(session, self.keyring).by_source(f"{CHANNEL}:{row.update_id}")
@@ -209,11 +210,14 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         for event in events:
             handled = await self.hotline.runtime.process(session, Inbound(CHANNEL, str(info.chat_id), event))
             if handled.wiped:
+                await outbox.put_many(queued, now)
+                queued.clear()
                 await self._wipe_chat(session, outbox, key, info.chat_id, now, handled.replies)
             if any(reply.urgent for reply in handled.replies):
                 priority = URGENT  # danger: this and what follows in the chat go first
             for params in send_message_calls(info.chat_id, handled.replies):
-                await outbox.put(Outgoing(CHANNEL, key, "sendMessage", params, priority=priority), now)
+                queued.append(Outgoing(CHANNEL, key, "sendMessage", params, priority=priority))
+        await outbox.put_many(queued, now)
 
     async def _wipe_chat(
         self,

@@ -9,6 +9,7 @@ into a reporter's chat are kept so ``/hapus`` can delete them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,7 @@ from bot.telegram.processor import mark_blocked
 from flows.vocabulary import OutboxPurpose
 from storage.models_delivery import ChannelMessage, OutboxMessage
 from storage.outbox import Claimed, Outbox
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore_many
 
 log = logging.getLogger(__name__)
 COUNTED = frozenset({"sendMessage"})
@@ -61,23 +62,19 @@ class TelegramSender(OutboxSender):
             return Result(Outcome.RETRY, type(exc).__name__)
         return Result(Outcome.SENT, detail=result.message_id if isinstance(result, Message) else None)
 
-    async def settled(
-        self,
-        session: AsyncSession,
-        outbox: Outbox,
-        message: Claimed,
-        row: OutboxMessage | None,
-        result: Result,
-        now: datetime,
+    async def sent(
+        self, session: AsyncSession, sent: Sequence[tuple[Claimed, Result]], now: datetime
     ) -> None:
-        if (
-            result.outcome == Outcome.SENT
-            and result.detail is not None
-            and message.purpose != OutboxPurpose.TO_OFFICER
-        ):
-            values = {"conversation_key": message.destination, "message_id": result.detail, "at": now}
-            await insert_ignore(session, ChannelMessage, values, ["conversation_key", "message_id"])
-        elif result.outcome == Outcome.BLOCKED:
-            await mark_blocked(session, outbox, message.destination, now)
-            if row is not None:
-                outbox.dead(row, now, result.error)
+        into_chats = [
+            {"conversation_key": message.destination, "message_id": result.detail, "at": now}
+            for message, result in sent
+            if result.detail is not None and message.purpose != OutboxPurpose.TO_OFFICER
+        ]
+        await insert_ignore_many(session, ChannelMessage, into_chats, ["conversation_key", "message_id"])
+
+    async def settled(
+        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+    ) -> None:
+        if result.outcome == Outcome.BLOCKED:
+            await mark_blocked(session, outbox, row.destination, now)
+            outbox.dead(row, now, result.error)

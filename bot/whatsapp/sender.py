@@ -6,10 +6,11 @@ again; with an approved template, the reporter is told once that a reply waits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.hotline import Hotline
@@ -68,22 +69,15 @@ class WhatsAppSender(OutboxSender):
                 kept.append(message)
         return kept
 
-    async def settled(
-        self,
-        session: AsyncSession,
-        outbox: Outbox,
-        message: Claimed,
-        row: OutboxMessage | None,
-        result: Result,
-        now: datetime,
+    async def sent(
+        self, session: AsyncSession, sent: Sequence[tuple[Claimed, Result]], now: datetime
     ) -> None:
-        if result.outcome == Outcome.SENT:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message.id)
-                .values(provider_id=result.provider_id, delivery_state="sent")
-            )
-        elif result.outcome == Outcome.HOLD and row is not None:
+        await self.outbox(session).provider_ids({m.id: r.provider_id for m, r in sent})
+
+    async def settled(
+        self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime
+    ) -> None:
+        if result.outcome == Outcome.HOLD:
             row.held_reason, row.not_before = OUTSIDE_WINDOW, now + HOLD_UNTIL_WRITES
 
     async def _window_open(self, session: AsyncSession, destination: str, now: datetime) -> bool:
