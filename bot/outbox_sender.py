@@ -7,7 +7,9 @@ task, in order, paced by the channel's ``Pacer``; no database lock is held durin
 go to a group commit, so a burst of sends costs few transactions. A chain stops at the first
 failure: the failed message is retried with backoff (or ``retry_after``, which also pauses the
 whole channel), the rest are released to wait behind it. Wake-ups are immediate: any transaction
-in this process that queues a message for the channel wakes its sender when it commits.
+in this process that queues a message for the channel wakes its sender when it commits. A sender
+that ``hands_over`` is given what this process queues for a chat with nothing else pending
+directly, already leased (``storage.handover``): no round at all on the happy path.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -27,6 +29,7 @@ from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
 from bot.pacing import Pacer
 from bot.worker import cancelled, woken
+from storage import handover
 from storage.models_delivery import OutboxMessage
 from storage.outbox import Claimed, Outbox, on_commit
 
@@ -62,6 +65,9 @@ class _Settlement:
 class OutboxSender:
     channel: str
     chain_limit = 5
+    hands_over = False
+    """Whether messages queued in this process come to this sender directly (``storage.handover``);
+    not for a channel that must screen each message inside a claim."""
 
     def __init__(self, hotline: Hotline, pacer: Pacer, concurrency: int = 64):
         settings = hotline.settings
@@ -82,6 +88,11 @@ class OutboxSender:
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._unsubscribe = on_commit(self.channel, self.wake)
+        self._unhand: Callable[[], None] | None = None
+        self._deferred: set[str] = set()
+        """Destinations with messages due that a round left, as they were in flight here."""
+        self._waiting: dict[str, list[Claimed]] = {}
+        """Chains handed over while their destination was still in flight here."""
 
     # What a channel supplies.
 
@@ -136,48 +147,67 @@ class OutboxSender:
             if self._unsettled[settlement.message.destination] <= 0:
                 del self._unsettled[settlement.message.destination]
         self._announce_change()
-        self.wake()
+        deferred = {s.message.destination for s in settlements} & self._deferred
+        if deferred or any(s.result.outcome != Outcome.SENT for s in settlements):
+            self._deferred -= deferred
+            self.wake()  # messages wait behind these (else the next commit queueing any wakes it)
 
     def outbox(self, session: AsyncSession) -> Outbox:
         return Outbox(session, self.keyring, self.backoff_base)
 
     async def run(self) -> None:
+        if self.hands_over and self._unhand is None:
+            taker = handover.Taker(self.lease, self.take)
+            self._unhand = handover.on_handover(self.hotline.engine.sync_engine, self.channel, taker)
         while True:
             self._wake.clear()
             try:
-                claimed = await self.round()
+                claimed, room = await self.round()
             except Exception:
                 log.exception("%s outbox: round failed; retrying", self.channel)
                 await asyncio.sleep(1.0)
                 continue
-            if claimed and len(self._busy) < self.concurrency:
-                continue
+            if claimed and claimed >= room and len(self._busy) < self.concurrency:
+                continue  # there may be more due than there was room for
             timeout = IDLE_SECONDS if claimed else await self._idle_seconds()
             await woken(self._wake, timeout)
 
     async def stop(self) -> None:
         self._unsubscribe()
+        if self._unhand is not None:
+            self._unhand()
         await cancelled(self._tasks)
         await self.settler.drain()
 
-    async def round(self) -> int:
-        """Claim and start what is due; how many chains were started."""
+    def take(self, chain: list[Claimed]) -> None:
+        """A chain queued and leased in this process (its transaction has committed)."""
+        destination = chain[0].destination
+        if destination in self._busy:
+            self._waiting.setdefault(destination, []).extend(chain)
+        else:
+            self._start(chain)
+
+    async def round(self) -> tuple[int, int]:
+        """Claim and start what is due: how many chains were started, and how many could have been."""
         room = self.concurrency - len(self._busy)
         if room <= 0:
-            return 0
+            return 0, 0
         async with self.hotline.sessions() as session, session.begin():
             outbox = self.outbox(session)
             now = self.hotline.runtime.clock()
             chains = await outbox.claim_chains(
-                self.channel, now, self.lease, room, self._busy, self.chain_limit
+                self.channel, now, self.lease, room, self._busy, self.chain_limit, self._deferred
             )
             chains = [kept for chain in chains if (kept := await self.screen(session, outbox, chain, now))]
         for chain in chains:
-            self._busy.add(chain[0].destination)
-            task = asyncio.create_task(self._send(chain))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return len(chains)
+            self._start(chain)
+        return len(chains), room
+
+    def _start(self, chain: list[Claimed]) -> None:
+        self._busy.add(chain[0].destination)
+        task = asyncio.create_task(self._send(chain))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _idle_seconds(self) -> float:
         async with self.hotline.reads() as session:
@@ -188,6 +218,8 @@ class OutboxSender:
         return min(max(wait, 0.01), IDLE_SECONDS)
 
     async def _send(self, chain: list[Claimed]) -> None:
+        destination = chain[0].destination
+        stopped = True
         try:
             for index, message in enumerate(chain):
                 await self.pacer.slot(message.destination, message.priority, self.counted(message))
@@ -199,10 +231,18 @@ class OutboxSender:
                     for rest in chain[index + 1 :]:
                         self._record(rest, Result(Outcome.RELEASE))
                     return
+            stopped = False
         finally:
-            self._busy.discard(chain[0].destination)
+            self._busy.discard(destination)
+            waiting = self._waiting.pop(destination, None)
+            if waiting and stopped:  # they must wait behind what failed (or for the next start)
+                for rest in waiting:
+                    self._record(rest, Result(Outcome.RELEASE))
+            elif waiting:
+                self._start(waiting)
+            elif len(chain) >= self.chain_limit and not stopped:
+                self._deferred.add(destination)  # the chain was cut short: more may be due
             self._announce_change()
-            self.wake()
 
     async def _settle(self, session: AsyncSession, settlements: Sequence[_Settlement]) -> list[None]:
         """Sent messages (nearly all) in one statement; the rest through their rows."""

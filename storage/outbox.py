@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from flows.vocabulary import Channel, OutboxPurpose
+from storage import handover
 from storage.crypto import DecryptionError, Keyring
 from storage.models_delivery import OutboxMessage
 from storage.queueing import next_in_line
@@ -73,6 +74,18 @@ _TABLE = OutboxMessage.__table__
 assert isinstance(_TABLE, Table)
 _PUT = insert(_TABLE)
 """Built once, like the two below: every reply is queued, and settled, by them."""
+_PUT_LEASED = insert(_TABLE).returning(_TABLE.c.id, _TABLE.c.sealed)
+"""Rows returned in no promised order: each is known by its sealed parameters (a fresh nonce each)."""
+_PENDING_FOR = (
+    select(_TABLE.c.destination)
+    .where(
+        _TABLE.c.channel == bindparam("channel"),
+        _TABLE.c.destination.in_(bindparam("destinations", expanding=True)),
+        _TABLE.c.sent_at.is_(None),
+        _TABLE.c.dead_at.is_(None),
+    )
+    .distinct()
+)
 _PROVIDER_IDS = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("message_id"))
@@ -130,26 +143,58 @@ class Outbox:
         await self.put_many([message], now)
 
     async def put_many(self, messages: Sequence[Outgoing], now: datetime) -> None:
-        """Queued in this order, in one statement."""
+        """Queued in this order; to this process's sender directly where it may (``storage.handover``)."""
         if not messages:
             return
-        rows = [
-            {
-                "channel": m.channel,
-                "destination": m.destination,
-                "method": m.method,
-                "report_id": m.report_id,
-                "purpose": m.purpose,
-                "priority": m.priority,
-                "created_at": now,
-                "not_before": now,
-                "attempts": 0,
-                "sealed": self.keyring.seal_json(m.params, _sealing(m.channel, m.destination)),
-            }
-            for m in messages
-        ]
-        await self.session.execute(_PUT, rows)
-        self.session.info.setdefault(_QUEUED, set()).update(m.channel for m in messages)
+        handing = await self._handing_over(messages)
+        plain = [m for m in messages if (m.channel, m.destination) not in handing]
+        if plain:
+            await self.session.execute(_PUT, [self._row(m, now, now) for m in plain])
+            self.session.info.setdefault(_QUEUED, set()).update(m.channel for m in plain)
+        mine = [m for m in messages if (m.channel, m.destination) in handing]
+        if mine:
+            rows = [self._row(m, now, now + handing[(m.channel, m.destination)]) for m in mine]
+            returned = (await self.session.execute(_PUT_LEASED, rows)).all()
+            ids = {bytes(sealed): message_id for message_id, sealed in returned}
+            chains = handover.handed(self.session.info)
+            for m, row in zip(mine, rows, strict=True):
+                message_id = ids[row["sealed"]]
+                claimed = Claimed(
+                    message_id, m.destination, m.method, m.params, m.purpose, m.report_id, m.priority
+                )
+                chains.setdefault((m.channel, m.destination), []).append(claimed)
+
+    def _row(self, m: Outgoing, now: datetime, due: datetime) -> dict[str, Any]:
+        return {
+            "channel": m.channel,
+            "destination": m.destination,
+            "method": m.method,
+            "report_id": m.report_id,
+            "purpose": m.purpose,
+            "priority": m.priority,
+            "created_at": now,
+            "not_before": due,
+            "attempts": 0,
+            "sealed": self.keyring.seal_json(m.params, _sealing(m.channel, m.destination)),
+        }
+
+    async def _handing_over(self, messages: Sequence[Outgoing]) -> dict[tuple[str, str], timedelta]:
+        """The destinations whose messages go straight to a sender here, with its lease: those
+        with a sender in this process and nothing pending before (in the table, or handed over
+        earlier in this transaction: then these follow them)."""
+        bind = self.session.get_bind()
+        found = {m.channel: handover.taker(bind, m.channel) for m in messages}
+        takers = {channel: taker for channel, taker in found.items() if taker is not None}
+        wanted = {(m.channel, m.destination) for m in messages if m.channel in takers}
+        if not wanted:
+            return {}
+        already = handover.handed(self.session.info)
+        eligible = {key for key in wanted if key in already}
+        for channel in {channel for channel, _ in wanted - eligible}:
+            asked = [d for c, d in wanted - eligible if c == channel]
+            pending = await self.session.scalars(_PENDING_FOR, {"channel": channel, "destinations": asked})
+            eligible |= {(channel, d) for d in set(asked) - set(pending.all())}
+        return {(c, d): takers[c].lease for c, d in eligible}
 
     async def claim_chains(
         self,
@@ -159,9 +204,11 @@ class Outbox:
         destinations: int,
         busy: Collection[str] = (),
         chain_limit: int = 10,
+        deferred: set[str] | None = None,
     ) -> list[list[Claimed]]:
         """Lease, per destination, the run of its oldest pending messages that are due; the most
-        urgent destinations first. ``busy``: destinations this sender is still working on."""
+        urgent destinations first. ``busy``: destinations this sender is still working on (those
+        of them with messages due are added to ``deferred``)."""
         await self.session.flush()
         heads = (
             select(OutboxMessage.destination, func.max(OutboxMessage.priority).label("priority"))
@@ -170,7 +217,10 @@ class Outbox:
             .order_by(func.max(OutboxMessage.priority).desc(), func.min(OutboxMessage.id))
             .limit(destinations + len(busy))
         )
-        wanted = [d for d, _ in (await self.session.execute(heads)).all() if d not in busy][:destinations]
+        due = [d for d, _ in (await self.session.execute(heads)).all()]
+        if deferred is not None:
+            deferred.update(d for d in due if d in busy)
+        wanted = [d for d in due if d not in busy][:destinations]
         if not wanted:
             return []
         rows = (

@@ -40,6 +40,7 @@ def telegram_pacer(hotline: Hotline) -> Pacer:
 
 class TelegramSender(OutboxSender):
     channel = CHANNEL
+    hands_over = True
 
     def __init__(self, hotline: Hotline, bot: Bot):
         super().__init__(hotline, telegram_pacer(hotline))

@@ -1,0 +1,144 @@
+"""Replies queued in the process whose sender runs go to it directly, already leased, and still
+leave each chat in order: behind anything older pending, and behind a chain still in flight
+(which, when it fails, takes the handed messages back to wait behind its retry)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from bot.hotline import Hotline
+from bot.outbox_sender import OutboxSender, Outcome, Result
+from bot.pacing import Pacer
+from flows.vocabulary import Channel
+from storage.models_delivery import OutboxMessage
+from storage.outbox import Claimed, Outbox, Outgoing
+from tests.conftest import FakeClock
+
+CHAT = "chat-handover"
+
+
+class Scripted(OutboxSender):
+    """Records each call; a call waits while its text is held, and fails while it is refused."""
+
+    channel = Channel.TELEGRAM
+    hands_over = True
+
+    def __init__(self, hotline: Hotline) -> None:
+        super().__init__(hotline, Pacer(0.0))
+        self.calls: list[str] = []
+        self.held: dict[str, asyncio.Event] = {}
+        self.refused: set[str] = set()
+
+    async def deliver(self, message: Claimed) -> Result:
+        text = str(message.params["text"])
+        if text in self.held:
+            await self.held[text].wait()
+        self.calls.append(text)
+        if text in self.refused:
+            return Result(Outcome.RETRY, "500")
+        return Result(Outcome.SENT)
+
+
+async def queue(hotline: Hotline, *texts: str) -> None:
+    async with hotline.sessions() as session, session.begin():
+        messages = [Outgoing(Channel.TELEGRAM, CHAT, "sendMessage", {"text": t}) for t in texts]
+        await Outbox(session, hotline.keyring).put_many(messages, hotline.runtime.clock())
+
+
+async def rows(hotline: Hotline) -> list[OutboxMessage]:
+    async with hotline.sessions() as session:
+        return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not within 10 s")
+
+
+async def started(hotline: Hotline) -> tuple[Scripted, asyncio.Task[None]]:
+    sender = Scripted(hotline)
+    sender.backoff_base = 0.2
+    running = asyncio.create_task(sender.run())
+    await until(lambda: sender._unhand is not None)
+    return sender, running
+
+
+async def stopped(sender: Scripted, running: asyncio.Task[None]) -> None:
+    running.cancel()
+    await sender.stop()
+
+
+async def test_a_reply_queued_here_is_handed_over_leased_and_sent_once(
+    hotline: Hotline, clock: FakeClock
+) -> None:
+    sender, running = await started(hotline)
+    try:
+        sender.held["satu"] = asyncio.Event()
+        await queue(hotline, "satu", "dua")
+        await until(lambda: CHAT in sender._busy)
+        assert all(r.not_before > clock() for r in await rows(hotline)), "leased to this sender"
+        sender.held["satu"].set()
+        await until(lambda: sender.calls == ["satu", "dua"])
+        await sender.settler.drain()
+        assert all(r.sent_at is not None for r in await rows(hotline))
+        await asyncio.sleep(0.1)
+        assert sender.calls == ["satu", "dua"], "each once"
+    finally:
+        await stopped(sender, running)
+
+
+async def test_a_reply_behind_an_older_pending_one_waits_its_turn(hotline: Hotline, clock: FakeClock) -> None:
+    """The first message fails and waits to be retried; a reply queued meanwhile is not handed
+    over (it would overtake it) but waits behind it."""
+    sender, running = await started(hotline)
+    try:
+        sender.refused.add("satu")
+        await queue(hotline, "satu")
+        await until(lambda: sender.calls == ["satu"])
+        await sender.settler.drain()
+        await queue(hotline, "dua")
+        await asyncio.sleep(0.2)
+        assert sender.calls == ["satu"], "the later reply waits for the retry"
+        sender.refused.clear()
+        clock.advance(seconds=60)
+        sender.wake()
+        await until(lambda: sender.calls == ["satu", "satu", "dua"])
+    finally:
+        await stopped(sender, running)
+
+
+async def test_a_chain_handed_over_while_its_chat_is_in_flight_waits_behind_its_failure(
+    hotline: Hotline, clock: FakeClock
+) -> None:
+    """Two transactions of one chat committing at once (possible on PostgreSQL) may both hand
+    over: the second chain waits for the first and, when the first fails, goes back to wait
+    behind its retry instead of overtaking it."""
+    sender, running = await started(hotline)
+    try:
+        sender.held["satu"] = asyncio.Event()
+        sender.refused.add("satu")
+        await queue(hotline, "satu")
+        await until(lambda: CHAT in sender._busy)
+        await queue(hotline, "dua")  # behind "satu": queued the ordinary way, as the race's loser
+        second = (await rows(hotline))[-1]
+        params = {"text": "dua"}
+        sender.take([Claimed(second.id, CHAT, "sendMessage", params, second.purpose, None, 0)])
+        sender.held["satu"].set()
+        await until(lambda: "satu" in sender.calls)
+        await sender.settler.drain()
+        await asyncio.sleep(0.2)
+        assert sender.calls == ["satu"], "not sent past the failure"
+        sender.refused.clear()
+        clock.advance(seconds=60)
+        sender.wake()
+        await until(lambda: sender.calls == ["satu", "satu", "dua"])
+        await asyncio.sleep(0.1)
+        assert sender.calls == ["satu", "satu", "dua"], "each once, in order"
+    finally:
+        await stopped(sender, running)
