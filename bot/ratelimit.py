@@ -28,5 +28,17 @@ class Limiter:
 
     async def allow(self, session: AsyncSession, limit: Limit, subject: str, now: datetime) -> bool:
         """Count one attempt of ``subject``; False once it is over the limit for the window."""
-        key = self.keyring.counter_key(limit.purpose, subject)
-        return await attempts.hit(session, key, limit.window, now) <= limit.hits
+        return await self.first_reached(session, [(limit, subject)], now) is None
+
+    async def first_reached(
+        self, session: AsyncSession, checks: list[tuple[Limit, str]], now: datetime
+    ) -> Limit | None:
+        """Count one attempt against each limit (one statement for all); the first, in the order
+        given, that is over, or None."""
+        keys = [self.keyring.counter_key(limit.purpose, subject) for limit, subject in checks]
+        counts = await attempts.hit_many(
+            session, [(k, c[0].window) for k, c in zip(keys, checks, strict=True)], now
+        )
+        return next(
+            (limit for key, (limit, _) in zip(keys, checks, strict=True) if counts[key] > limit.hits), None
+        )

@@ -174,18 +174,24 @@ class WebChat:
         return JSONResponse({"client": client}, headers=NO_STORE)
 
     async def _within(self, session: AsyncSession, client: str, address: str, lookup: bool) -> str | None:
-        """The refusal's message key if a limit is reached (the conversation's first), else None."""
-        now = self.hotline.runtime.clock()
-        allow = self.limiter.allow
-        if not await allow(session, MESSAGES, client, now):
-            return N_("webchat.too_many_messages")
-        if lookup and not await allow(session, LOOKUPS, client, now):
-            return N_("webchat.too_many_lookups")
-        if not await allow(session, ADDRESS_MESSAGES, address, now):
-            return N_("webchat.too_many_messages")
-        if lookup and not await allow(session, ADDRESS_LOOKUPS, address, now):
-            return N_("webchat.too_many_lookups")
-        return None
+        """The refusal's message key if a limit is reached (the conversation's first), else None.
+        Every limit counts the message, refused or not: a flood is a flood for its address too."""
+        checks = [(MESSAGES, client), (ADDRESS_MESSAGES, address)]
+        if lookup:
+            checks = [
+                (MESSAGES, client),
+                (LOOKUPS, client),
+                (ADDRESS_MESSAGES, address),
+                (ADDRESS_LOOKUPS, address),
+            ]
+        reached = await self.limiter.first_reached(session, checks, self.hotline.runtime.clock())
+        if reached is None:
+            return None
+        return (
+            N_("webchat.too_many_lookups")
+            if reached in (LOOKUPS, ADDRESS_LOOKUPS)
+            else N_("webchat.too_many_messages")
+        )
 
     async def resume(self, request: Request) -> Response:
         body = await _json(request)

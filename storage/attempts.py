@@ -17,35 +17,47 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AttemptCounter
 from storage.upsert import dialect_insert
 
-_HITS: dict[str, Any] = {}
-"""Per dialect, the counting statement, built once: it runs on every web chat message."""
+_HITS: dict[tuple[str, int], Any] = {}
+"""Per dialect and number of counters, the counting statement, built once: it runs on every web
+chat message."""
 
 
-def _hit_statement(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect not in _HITS:
+def _hit_statement(session: AsyncSession, counters: int) -> Any:
+    shape = (session.get_bind().dialect.name, counters)
+    if shape not in _HITS:
         table = AttemptCounter.__table__
         assert isinstance(table, Table)
+        rows = [
+            {"key": bindparam(f"key_{i}"), "hits": 1, "window_ends": bindparam(f"ends_{i}")}
+            for i in range(counters)
+        ]
+        statement = dialect_insert(session, table).values(rows)
         expired = table.c.window_ends <= bindparam("now")
-        _HITS[dialect] = (
-            dialect_insert(session, table)
-            .values(key=bindparam("key"), hits=1, window_ends=bindparam("ends"))
-            .on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={
-                    "hits": case((expired, 1), else_=table.c.hits + 1),
-                    "window_ends": case((expired, bindparam("ends")), else_=table.c.window_ends),
-                },
-            )
-            .returning(table.c.hits)
-        )
-    return _HITS[dialect]
+        _HITS[shape] = statement.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "hits": case((expired, 1), else_=table.c.hits + 1),
+                "window_ends": case((expired, statement.excluded.window_ends), else_=table.c.window_ends),
+            },
+        ).returning(table.c.key, table.c.hits)
+    return _HITS[shape]
 
 
 async def hit(session: AsyncSession, key: str, window: timedelta, now: datetime) -> int:
     """Count one attempt under ``key``; returns the attempts in the current window, this one included."""
-    parameters = {"key": key, "ends": now + window, "now": now}
-    return int((await session.execute(_hit_statement(session), parameters)).scalar_one())
+    return (await hit_many(session, [(key, window)], now))[key]
+
+
+async def hit_many(
+    session: AsyncSession, counted: list[tuple[str, timedelta]], now: datetime
+) -> dict[str, int]:
+    """Count one attempt under each key (all different) in one statement; the attempts in each
+    one's current window, this one included."""
+    parameters: dict[str, Any] = {"now": now}
+    for i, (key, window) in enumerate(counted):
+        parameters[f"key_{i}"], parameters[f"ends_{i}"] = key, now + window
+    result = await session.execute(_hit_statement(session, len(counted)), parameters)
+    return {key: int(hits) for key, hits in result.all()}
 
 
 async def count(session: AsyncSession, key: str, now: datetime) -> int:
