@@ -157,7 +157,7 @@ class OutboxSender:
 
     async def run(self) -> None:
         if self.hands_over and self._unhand is None:
-            taker = handover.Taker(self.lease, self.take)
+            taker = handover.Taker(self.lease, self.take, lambda: len(self._busy) < self.concurrency)
             self._unhand = handover.on_handover(self.hotline.engine.sync_engine, self.channel, taker)
         while True:
             self._wake.clear()

@@ -2,13 +2,16 @@
 
 A reply queued the ordinary way waits for the sender's next round: a transaction that finds it,
 leases it and commits, before the call is made. When the sender of that channel runs in this
-process and nothing else is pending for the destination, the message is instead written already
-leased to this process (``not_before`` past the send, as a round would) and handed to the sender
-the moment its transaction commits. The guarantees stay the database's: a handed message is a
-row like any other, sent once and settled by the same group commit; if this process dies before
-sending it, the lease runs out and any sender's round takes it; a destination with anything
-older pending (a retry waiting, a chain in flight, a console reply) goes the ordinary way, behind
-it, so a chat's messages still leave in order.
+process, has room to start another chain at once, and nothing else is pending for the
+destination, the message is instead written already leased to this process (``not_before`` past
+the send, as a round would) and handed to the sender the moment its transaction commits.
+
+The guarantees stay the database's: a handed message is a row like any other, sent once and
+settled by the same group commit; if this process dies before sending it, the lease runs out and
+any sender's round takes it; a destination with anything older pending (a retry waiting, a chain
+in flight, a console reply) goes the ordinary way, behind it, so a chat's messages still leave in
+order. A full sender takes nothing: a handed chain queued behind others could outlive its lease
+and be sent again by a round.
 
 Handed messages are kept per transaction (``session.info``) and given over only after it
 commits; a rollback forgets them with the rows.
@@ -35,6 +38,9 @@ _LEASED = "outbox_handed_over"
 class Taker:
     lease: timedelta
     take: Callable[[Chain], None]
+    room: Callable[[], bool]
+    """Whether it can start another chain now: a handed chain must not wait out its lease in a
+    queue (a round would then send it again)."""
 
 
 _TAKERS: dict[tuple[Any, str], list[Taker]] = {}
@@ -49,8 +55,9 @@ def on_handover(bind: Any, channel: str, taker: Taker) -> Callable[[], None]:
 
 
 def taker(bind: Any, channel: str) -> Taker | None:
+    """The sender to hand messages to, if one runs here and has room for more."""
     found = _TAKERS.get((bind, channel))
-    return found[-1] if found else None
+    return found[-1] if found and found[-1].room() else None
 
 
 def handed(info: dict[Any, Any]) -> dict[tuple[str, str], Chain]:
@@ -63,9 +70,9 @@ def handed(info: dict[Any, Any]) -> dict[tuple[str, str], Chain]:
 def _after_commit(session: Session) -> None:
     chains: dict[tuple[str, str], Chain] = session.info.pop(_LEASED, {})
     for (channel, _destination), chain in chains.items():
-        found = taker(session.get_bind(), channel)
-        if found is not None:  # else (its sender stopped meanwhile) the lease runs out
-            found.take(chain)
+        found = _TAKERS.get((session.get_bind(), channel))
+        if found:  # else (its sender stopped meanwhile) the lease runs out
+            found[-1].take(chain)
 
 
 @event.listens_for(Session, "after_rollback")

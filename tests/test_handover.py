@@ -142,3 +142,28 @@ async def test_a_chain_handed_over_while_its_chat_is_in_flight_waits_behind_its_
         assert sender.calls == ["satu", "satu", "dua"], "each once, in order"
     finally:
         await stopped(sender, running)
+
+
+async def test_a_full_sender_is_handed_nothing(hotline: Hotline, clock: FakeClock) -> None:
+    """In a burst the sender's places are all taken; a reply handed over anyway queued behind
+    them past its lease, and a round sent it a second time (29 of 2,000 in the burst bench)."""
+    sender = Scripted(hotline)
+    sender.concurrency = 1
+    running = asyncio.create_task(sender.run())
+    try:
+        await until(lambda: sender._unhand is not None)
+        sender.held["satu"] = asyncio.Event()
+        await queue(hotline, "satu")
+        await until(lambda: CHAT in sender._busy)
+        async with hotline.sessions() as session, session.begin():
+            other = Outgoing(Channel.TELEGRAM, "another-chat", "sendMessage", {"text": "lain"})
+            await Outbox(session, hotline.keyring).put(other, clock())
+        await asyncio.sleep(0.2)
+        assert sender.calls == [], "the only place is taken: the other chat waits its turn"
+        assert (await rows(hotline))[-1].not_before <= clock(), "queued for a round, not leased"
+        sender.held["satu"].set()
+        await until(lambda: sorted(sender.calls) == ["lain", "satu"])
+        await asyncio.sleep(0.2)
+        assert sorted(sender.calls) == ["lain", "satu"], "each once"
+    finally:
+        await stopped(sender, running)
