@@ -61,12 +61,26 @@ async def until(condition: Callable[[], bool]) -> None:
     raise AssertionError("not within 10 s")
 
 
-async def started(hotline: Hotline) -> tuple[Scripted, asyncio.Task[None]]:
+async def started(hotline: Hotline, concurrency: int = 64) -> tuple[Scripted, asyncio.Task[None]]:
     sender = Scripted(hotline)
     sender.backoff_base = 0.2
+    sender.concurrency = concurrency
     running = asyncio.create_task(sender.run())
     await until(lambda: sender._unhand is not None)
     return sender, running
+
+
+async def retried_then_the_rest(sender: Scripted, clock: FakeClock, why: str) -> None:
+    """Only the failed first call so far; once the API is well and the retry due, it goes, then
+    the one that waited behind it, each once."""
+    await asyncio.sleep(0.2)
+    assert sender.calls == ["satu"], why
+    sender.refused.clear()
+    clock.advance(seconds=60)
+    sender.wake()
+    await until(lambda: sender.calls == ["satu", "satu", "dua"])
+    await asyncio.sleep(0.1)
+    assert sender.calls == ["satu", "satu", "dua"], "each once, in order"
 
 
 async def stopped(sender: Scripted, running: asyncio.Task[None]) -> None:
@@ -103,12 +117,7 @@ async def test_a_reply_behind_an_older_pending_one_waits_its_turn(hotline: Hotli
         await until(lambda: sender.calls == ["satu"])
         await sender.settler.drain()
         await queue(hotline, "dua")
-        await asyncio.sleep(0.2)
-        assert sender.calls == ["satu"], "the later reply waits for the retry"
-        sender.refused.clear()
-        clock.advance(seconds=60)
-        sender.wake()
-        await until(lambda: sender.calls == ["satu", "satu", "dua"])
+        await retried_then_the_rest(sender, clock, "the later reply waits for the retry")
     finally:
         await stopped(sender, running)
 
@@ -132,14 +141,7 @@ async def test_a_chain_handed_over_while_its_chat_is_in_flight_waits_behind_its_
         sender.held["satu"].set()
         await until(lambda: "satu" in sender.calls)
         await sender.settler.drain()
-        await asyncio.sleep(0.2)
-        assert sender.calls == ["satu"], "not sent past the failure"
-        sender.refused.clear()
-        clock.advance(seconds=60)
-        sender.wake()
-        await until(lambda: sender.calls == ["satu", "satu", "dua"])
-        await asyncio.sleep(0.1)
-        assert sender.calls == ["satu", "satu", "dua"], "each once, in order"
+        await retried_then_the_rest(sender, clock, "not sent past the failure")
     finally:
         await stopped(sender, running)
 
@@ -147,11 +149,8 @@ async def test_a_chain_handed_over_while_its_chat_is_in_flight_waits_behind_its_
 async def test_a_full_sender_is_handed_nothing(hotline: Hotline, clock: FakeClock) -> None:
     """In a burst the sender's places are all taken; a reply handed over anyway queued behind
     them past its lease, and a round sent it a second time (29 of 2,000 in the burst bench)."""
-    sender = Scripted(hotline)
-    sender.concurrency = 1
-    running = asyncio.create_task(sender.run())
+    sender, running = await started(hotline, concurrency=1)
     try:
-        await until(lambda: sender._unhand is not None)
         sender.held["satu"] = asyncio.Event()
         await queue(hotline, "satu")
         await until(lambda: CHAT in sender._busy)
