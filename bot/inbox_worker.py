@@ -4,7 +4,9 @@ bounded set of workers, each on a different conversation, each conversation stri
 Recording is a group commit (``GroupCommit``): a webhook's 200 follows the commit holding its
 update. What this process recorded is handed to the dispatcher at once, payload included (no
 polling, no second read); a scan of the table every second, and after any surprise, finds what
-other processes or an earlier run left. A worker's transaction claims its update (locked, and only
+other processes or an earlier run left (an update another process recorded only once it has had
+``SCAN_GRACE`` to handle it itself: two processes chasing each other's updates made two slower
+than one). A worker's transaction claims its update (locked, and only
 if its conversation has nothing older pending — the rule that keeps order across processes),
 handles it, queues the replies in the outbox and marks it done. Media are downloaded between
 transactions, never under a lock. A failing update is retried a few times, then set aside, so it
@@ -19,6 +21,7 @@ import heapq
 import logging
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +37,7 @@ Download = TypeVar("Download")
 SCAN_EVERY = 1.0
 SCAN_AT_MOST_EVERY = 0.2
 PREPARING_PER_WORKER = 4
+SCAN_GRACE = timedelta(seconds=2)
 ACKNOWLEDGE_FIRST = 0.25
 """How long a worker lets updates being recorded go first: the messenger waits for their 200."""
 
@@ -61,6 +65,9 @@ class InboxWorker(Generic[Item, Download]):
         self._wake = asyncio.Event()
         self._scanned_at = 0.0
         self._scan_wanted = True
+        self._again: set[int] = set()
+        """Updates of this process whose claim failed (an older one of their conversation was
+        pending, perhaps in another process): the next scan takes them up at any age."""
 
     # What a channel supplies.
 
@@ -131,8 +138,12 @@ class InboxWorker(Generic[Item, Download]):
 
     async def _scan(self) -> None:
         self._scanned_at, self._scan_wanted = time.monotonic(), False
+        settled = self.hotline.runtime.clock() - SCAN_GRACE
         async with self.hotline.reads() as session:
-            for row in await Inbox(session, self.keyring).waiting(self.channel):
+            rows = await Inbox(session, self.keyring).waiting(self.channel)
+        again, self._again = self._again, set()
+        for row in rows:
+            if row.id in again or row.received_at is None or row.received_at <= settled:
                 self._add(row)
 
     def _add(self, row: Waiting) -> None:
@@ -208,6 +219,7 @@ class InboxWorker(Generic[Item, Download]):
                     row = await inbox.claim(self.channel, inbox_id)
                     if row is None:  # done elsewhere, or an older update of its conversation is pending
                         self._scan_wanted = True
+                        self._again.add(inbox_id)
                         return False
                     if item is None:
                         item = self.read(inbox.payload(row))

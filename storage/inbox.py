@@ -42,6 +42,8 @@ class Waiting:
 
     id: int
     conversation_key: str
+    received_at: datetime | None = None
+    """Known when read back from the table (a scan), not when just recorded."""
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,12 @@ class Inbox:
     async def waiting(self, channel: str, limit: int = 500) -> list[Waiting]:
         """Pending updates, oldest first (a read: the claim decides)."""
         statement = (
-            select(InboxUpdate.id, InboxUpdate.conversation_key)
+            select(InboxUpdate.id, InboxUpdate.conversation_key, InboxUpdate.received_at)
             .where(InboxUpdate.channel == channel, InboxUpdate.processed_at.is_(None))
             .order_by(InboxUpdate.id)
             .limit(limit)
         )
-        return [Waiting(i, k) for i, k in (await self.session.execute(statement)).all()]
+        return [Waiting(i, k, at) for i, k, at in (await self.session.execute(statement)).all()]
 
     async def claim(self, channel: str, inbox_id: int) -> PendingUpdate | None:
         """This update, locked for this transaction, if it is pending and first of its conversation."""
