@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, event, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, event, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from flows.vocabulary import Channel, OutboxPurpose
 from storage import handover
@@ -373,7 +373,17 @@ class Outbox:
         return len(rows)
 
     async def next_due(self, channel: str) -> datetime | None:
+        """When a message can go next: a destination's first pending message decides (a later one,
+        due or not, waits for it; counting it had a sender poll a chat whose earlier message was
+        still out with another process)."""
+        older: Any = aliased(OutboxMessage)
+        behind = exists().where(
+            older.channel == OutboxMessage.channel,
+            older.destination == OutboxMessage.destination,
+            _pending(older),
+            older.id < OutboxMessage.id,
+        )
         statement = select(func.min(OutboxMessage.not_before)).where(
-            OutboxMessage.channel == channel, _pending(OutboxMessage)
+            OutboxMessage.channel == channel, _pending(OutboxMessage), ~behind
         )
         return await self.session.scalar(statement)

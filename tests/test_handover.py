@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot.hotline import Hotline
-from bot.outbox_sender import OutboxSender, Outcome, Result
+from bot.outbox_sender import IDLE_SECONDS, OutboxSender, Outcome, Result
 from bot.pacing import Pacer
 from flows.vocabulary import Channel
 from storage.models_delivery import OutboxMessage
@@ -166,3 +167,18 @@ async def test_a_full_sender_is_handed_nothing(hotline: Hotline, clock: FakeCloc
         assert sorted(sender.calls) == ["lain", "satu"], "each once"
     finally:
         await stopped(sender, running)
+
+
+async def test_a_chat_whose_earlier_message_is_out_elsewhere_is_not_polled_in_a_loop(
+    hotline: Hotline, clock: FakeClock
+) -> None:
+    """A reply queued in one process behind a message another process is still sending: the
+    later one is due but cannot go, so the sender waits for a wake-up or its idle second; it
+    polled every 10 ms (a claiming transaction each) until the other process had settled."""
+    await queue(hotline, "satu")
+    async with hotline.sessions() as session, session.begin():
+        out_elsewhere = await session.get(OutboxMessage, (await rows(hotline))[0].id)
+        assert out_elsewhere is not None
+        out_elsewhere.not_before = clock() + timedelta(seconds=30)
+    await queue(hotline, "dua")
+    assert await Scripted(hotline)._idle_seconds() == IDLE_SECONDS
