@@ -1,7 +1,8 @@
 """``make bench``: the hotline end to end beside bare baselines, in one run, as ratios.
 
-(a) whole Telegram reports through the real webhook vs a bare python-telegram-bot echo webhook,
-both answering to the same in-process Bot API stand-in; (b, c) a burst of 2,000 /start from 2,000
+(a) whole Telegram reports through the real webhook vs a bare python-telegram-bot echo webhook
+(measured half before and half after, as the machine's speed drifts), both answering to the same
+in-process Bot API stand-in; (b, c) a burst of 2,000 /start from 2,000
 chats within 5 s against a stand-in that enforces Telegram's limits (30 messages/s, one a second
 per chat, 429 + retry_after beyond), the hotline paced and the bare echo not; (d) web chat whole
 reports vs a bare Starlette + SQLAlchemy one-transaction endpoint on the same database; (e)
@@ -152,21 +153,26 @@ async def telegram_reports(
         await api.stop()
 
 
-async def part_a(folder: Path, plan: Plan) -> None:
-    print(f"(a) whole Telegram reports, {plan.reporters} reporters, closed loop, SQLite", flush=True)
+async def echo_reports(folder: Path, plan: Plan, first_chat: int) -> Result:
     api = await FakeBotAPI().start()
     try:
         echo = await python_server(folder, "bench.echo", BENCH_API_URL=api.url, BENCH_TOKEN=TOKEN).start()
         try:
-            seconds = plan.baseline_seconds
-            loop = closed_loop(api, [echo.url], WEBHOOK_SECRET, plan.reporters, seconds, True, 10_000)
-            bare = await with_cpu([echo], loop)
+            seconds = plan.baseline_seconds / 2
+            loop = closed_loop(api, [echo.url], WEBHOOK_SECRET, plan.reporters, seconds, True, first_chat)
+            return await with_cpu([echo], loop)
         finally:
             echo.stop()
     finally:
         await api.stop()
+
+
+async def part_a(folder: Path, plan: Plan) -> None:
+    print(f"(a) whole Telegram reports, {plan.reporters} reporters, closed loop, SQLite", flush=True)
+    bare = await echo_reports(folder, plan, 10_000)  # half before, half after: the machine's speed drifts
     url = f"sqlite+aiosqlite:///{folder}/a.db"
     ours = await telegram_reports(folder, url, plan, 1, 20_000, plan.seconds)
+    bare += await echo_reports(folder, plan, 15_000)
     p99 = quantile(ours.latencies, 0.99)
     ratio = ours.rate / bare.rate if bare.rate else float("nan")
     row(

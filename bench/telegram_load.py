@@ -69,6 +69,18 @@ class Result:
     def rate(self) -> float:
         return self.messages / self.elapsed if self.elapsed else 0.0
 
+    def __add__(self, other: Result) -> Result:
+        """Two runs as one (a baseline measured before and after, so a drift of the machine's
+        speed weighs on both sides alike)."""
+        return Result(
+            self.messages + other.messages,
+            self.reports + other.reports,
+            self.latencies + other.latencies,
+            self.errors + other.errors,
+            self.elapsed + other.elapsed,
+            self.cpu + other.cpu,
+        )
+
 
 class Poster:
     def __init__(self, urls: list[str], secret: str):
