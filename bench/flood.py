@@ -33,24 +33,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.servers import HOTLINE, SECRET_KEY, Server, clean_env
+from tests.typed_report import typed_report
 
-REPORT = [
-    "1",
-    "setuju",
-    "tetangga",
-    "anak itu dipukul pamannya",
-    "ya",
-    "tidak",
-    "8",
-    "perempuan",
-    "timur",
-    "Setono",
-    "dekat warung",
-    "Sering dipukul pakai gagang sapu oleh pamannya.",
-    "selesai",
-    "0812 7777 3131",
-    "kirim laporan",
-]
+REPORT = typed_report("Sering dipukul pakai gagang sapu oleh pamannya.", landmark="dekat warung")
 """A whole report, typed (16 requests with /chat/start and /chat/resume)."""
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from bench.telegram_load import Result
+from tests.webchat_client import answer_report
 
 STORY = "Anak tetangga sering dipukul ayahnya, kemarin sampai memar di tangan."
 
@@ -58,16 +59,7 @@ class Browser:
         runs into the per-conversation limit within seconds, as a flood should)."""
         self.client = (await self.post("/chat/start", {}))["client"]
         await self.post("/chat/resume", {"client": self.client})
-        for option in ("report", "agree", "neighbour", "fisik", "no"):
-            await self.tap(option)
-        await self.say("7")
-        await self.tap("female")
-        await self.tap("33.75.02")
-        await self.tap()
-        await self.say("dekat masjid")
-        await self.say(STORY)
-        for option in ("done", "anonymous", "submit"):
-            await self.tap(option)
+        await answer_report(self, STORY)
         self.result.reports += 1
 
 

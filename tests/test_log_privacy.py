@@ -22,6 +22,7 @@ from tests.botapi import FakeBotAPI
 from tests.graphapi import APP_SECRET, VERIFY_TOKEN, FakeGraphAPI, Webhooks, encode, sign
 from tests.graphapi import TOKEN as GRAPH_TOKEN
 from tests.telegram_harness import SECRET, Harness, backend
+from tests.typed_report import LANDMARK, typed_report
 from tests.webchat_client import WebReporter
 
 __all__ = ["backend"]  # the module's server runs once per database
@@ -32,9 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ADDRESS = "10.77.12.34"
 TELEGRAM_CHAT = 7770012345
 WHATSAPP_NUMBER = "6281377770011"
-PHONE = "0812 7777 3131"
 PHONE_FORMS = ("0812 7777 3131", "081277773131", "+6281277773131", "6281277773131", "81277773131")
-LANDMARK = "dekat warung Bu Sumirah"
 REFERENCE = re.compile(r"PKSAI-\d{4}-\d{6}")
 RECEIPT = re.compile(r"\d{4}-\d{4}-\d{4}-\d{4}")
 
@@ -44,24 +43,7 @@ def story(channel: str) -> str:
 
 
 def steps(channel: str) -> list[str]:
-    """A whole report typed as a reporter would, with a landmark, a story and a phone number."""
-    return [
-        "1",
-        "setuju",
-        "tetangga",
-        "anak itu dipukul pamannya",
-        "ya",
-        "tidak",
-        "8",
-        "perempuan",
-        "timur",
-        "Setono",
-        LANDMARK,
-        story(channel),
-        "selesai",
-        PHONE,
-        "kirim laporan",
-    ]
+    return typed_report(story(channel))
 
 
 class DebugHarness(Harness):

@@ -4,12 +4,33 @@ way the page does and files a whole report."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from starlette.types import ASGIApp
 
 RECEIPT = re.compile(r"\d{4}-\d{4}-\d{4}-\d{4}")
+
+
+class Answering(Protocol):
+    async def tap(self, option: str | None = None) -> None: ...
+
+    async def say(self, text: str) -> None: ...
+
+
+async def answer_report(reporter: Answering, story: str) -> None:
+    """From the menu to the submitted report: an anonymous neighbour, buttons where there are
+    some, the age, landmark and story typed."""
+    for option in ("report", "agree", "neighbour", "fisik", "no"):
+        await reporter.tap(option)
+    await reporter.say("7")
+    await reporter.tap("female")
+    await reporter.tap("33.75.02")
+    await reporter.tap()
+    await reporter.say("dekat masjid")
+    await reporter.say(story)
+    for option in ("done", "anonymous", "submit"):
+        await reporter.tap(option)
 
 
 class WebReporter:
@@ -58,16 +79,7 @@ class WebReporter:
         """A whole anonymous report; returns the receipt code shown at the end."""
         if not self.client:
             await self.start()
-        for option in ("report", "agree", "neighbour", "fisik", "no"):
-            await self.tap(option)
-        await self.say("7")
-        await self.tap("female")
-        await self.tap("33.75.02")
-        await self.tap()
-        await self.say("dekat masjid")
-        await self.say(story)
-        for option in ("done", "anonymous", "submit"):
-            await self.tap(option)
+        await answer_report(self, story)
         found = RECEIPT.search(self.texts[-1]) or RECEIPT.search("\n".join(self.texts))
         assert found, self.texts[-3:]
         return found.group(0)
