@@ -20,7 +20,6 @@ import collections
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.quantile import quantile
 from bench.servers import HOTLINE, SECRET_KEY, Server, clean_env
 from tests.typed_report import typed_report
 
@@ -49,9 +49,7 @@ class Phase:
     attempts: collections.Counter[int] = field(default_factory=collections.Counter)
 
     def p(self, q: float) -> float:
-        if len(self.latencies) < 2:
-            return float("nan")
-        return statistics.quantiles(self.latencies, n=1000)[int(q * 1000) - 1] * 1000
+        return quantile(self.latencies, q) * 1000
 
     def describe(self, name: str) -> str:
         messages = len(self.latencies)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.quantile import quantile
 from bench.servers import (
     WEBHOOK_SECRET,
     Server,
@@ -87,12 +88,6 @@ ROWS: list[Row] = []
 def row(*cells: str) -> None:
     ROWS.append(Row(*cells))
     print("  " + " | ".join(cells), flush=True)
-
-
-def quantile(values: list[float], q: float) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=1000)[int(q * 1000) - 1]
 
 
 def ms(seconds: float) -> str:
