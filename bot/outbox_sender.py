@@ -157,7 +157,7 @@ class OutboxSender:
 
     async def run(self) -> None:
         if self.hands_over and self._unhand is None:
-            taker = handover.Taker(self.lease, self.take, lambda: len(self._busy) < self.concurrency)
+            taker = handover.Taker(self.lease, self.take, self._has_room, self.chain_limit)
             self._unhand = handover.on_handover(self.hotline.engine.sync_engine, self.channel, taker)
         while True:
             self._wake.clear()
@@ -178,6 +178,9 @@ class OutboxSender:
             self._unhand()
         await cancelled(self._tasks)
         await self.settler.drain()
+
+    def _has_room(self) -> bool:
+        return len(self._busy) < self.concurrency
 
     def take(self, chain: list[Claimed]) -> None:
         """A chain queued and leased in this process (its transaction has committed)."""

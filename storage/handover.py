@@ -41,6 +41,8 @@ class Taker:
     room: Callable[[], bool]
     """Whether it can start another chain now: a handed chain must not wait out its lease in a
     queue (a round would then send it again)."""
+    most: int
+    """The longest chain its lease covers at the channel's pace (the rest is queued plain)."""
 
 
 _TAKERS: dict[tuple[Any, str], list[Taker]] = {}

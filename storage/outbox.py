@@ -147,22 +147,30 @@ class Outbox:
         if not messages:
             return
         handing = await self._handing_over(messages)
-        plain = [m for m in messages if (m.channel, m.destination) not in handing]
-        if plain:
-            await self.session.execute(_PUT, [self._row(m, now, now) for m in plain])
-            self.session.info.setdefault(_QUEUED, set()).update(m.channel for m in plain)
-        mine = [m for m in messages if (m.channel, m.destination) in handing]
-        if mine:
-            rows = [self._row(m, now, now + handing[(m.channel, m.destination)]) for m in mine]
+        chains = handover.handed(self.session.info)
+        counts = {key: len(chains.get(key, ())) for key in handing}
+        mine: list[Outgoing] = []
+        plain: list[Outgoing] = []
+        for m in messages:  # a chain's length is capped as a round's is: its lease covers that much
+            key = (m.channel, m.destination)
+            if key in handing and counts[key] < handing[key].most:
+                counts[key] += 1
+                mine.append(m)
+            else:
+                plain.append(m)
+        if mine:  # first: what is left plain of a destination follows what was handed over
+            rows = [self._row(m, now, now + handing[(m.channel, m.destination)].lease) for m in mine]
             returned = (await self.session.execute(_PUT_LEASED, rows)).all()
             ids = {bytes(sealed): message_id for message_id, sealed in returned}
-            chains = handover.handed(self.session.info)
             for m, row in zip(mine, rows, strict=True):
                 message_id = ids[row["sealed"]]
                 claimed = Claimed(
                     message_id, m.destination, m.method, m.params, m.purpose, m.report_id, m.priority
                 )
                 chains.setdefault((m.channel, m.destination), []).append(claimed)
+        if plain:
+            await self.session.execute(_PUT, [self._row(m, now, now) for m in plain])
+            self.session.info.setdefault(_QUEUED, set()).update(m.channel for m in plain)
 
     def _row(self, m: Outgoing, now: datetime, due: datetime) -> dict[str, Any]:
         return {
@@ -178,8 +186,8 @@ class Outbox:
             "sealed": self.keyring.seal_json(m.params, _sealing(m.channel, m.destination)),
         }
 
-    async def _handing_over(self, messages: Sequence[Outgoing]) -> dict[tuple[str, str], timedelta]:
-        """The destinations whose messages go straight to a sender here, with its lease: those
+    async def _handing_over(self, messages: Sequence[Outgoing]) -> dict[tuple[str, str], handover.Taker]:
+        """The destinations whose messages go straight to a sender here, with that sender: those
         with a sender in this process and nothing pending before (in the table, or handed over
         earlier in this transaction: then these follow them)."""
         bind = self.session.get_bind()
@@ -194,7 +202,7 @@ class Outbox:
             asked = [d for c, d in wanted - eligible if c == channel]
             pending = await self.session.scalars(_PENDING_FOR, {"channel": channel, "destinations": asked})
             eligible |= {(channel, d) for d in set(asked) - set(pending.all())}
-        return {(c, d): takers[c].lease for c, d in eligible}
+        return {(c, d): takers[c] for c, d in eligible}
 
     async def claim_chains(
         self,

@@ -182,3 +182,24 @@ async def test_a_chat_whose_earlier_message_is_out_elsewhere_is_not_polled_in_a_
         out_elsewhere.not_before = clock() + timedelta(seconds=30)
     await queue(hotline, "dua")
     assert await Scripted(hotline)._idle_seconds() == IDLE_SECONDS
+
+
+async def test_a_long_reply_is_handed_over_only_as_far_as_a_lease_covers(
+    hotline: Hotline, clock: FakeClock
+) -> None:
+    """A lease covers a chain of ``chain_limit`` messages at a chat's pace (one a second on
+    Telegram); what is queued beyond goes the ordinary way, after them, in order."""
+    sender, running = await started(hotline)
+    try:
+        texts = [f"bagian {i}" for i in range(sender.chain_limit + 2)]
+        sender.held[texts[0]] = asyncio.Event()
+        await queue(hotline, *texts)
+        await until(lambda: CHAT in sender._busy)
+        leased = [r.not_before > clock() for r in await rows(hotline)]
+        assert leased == [True] * sender.chain_limit + [False, False]
+        sender.held[texts[0]].set()
+        await until(lambda: sender.calls == texts)
+        await asyncio.sleep(0.1)
+        assert sender.calls == texts, "each once, in order"
+    finally:
+        await stopped(sender, running)
