@@ -227,6 +227,7 @@ class OutboxSender:
             for index, message in enumerate(chain):
                 await self.pacer.slot(message.destination, message.priority, self.counted(message))
                 result = await self.deliver(message)
+                self.pacer.answered(message.destination, self.counted(message))
                 if result.after is not None:
                     self.pacer.pause(result.after.total_seconds())
                 self._record(message, result)

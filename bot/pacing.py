@@ -8,7 +8,8 @@ urgent waiting call go first, and holds everything — counted or not — while 
 
 A chat's token is spent when its call is released, not when it starts waiting for the bot's turn:
 the channel counts calls when they arrive, and a token taken seconds earlier in a long queue would
-let the next few calls of that chat arrive back to back. The per-chat refill is a fifth slower than
+let the next few calls of that chat arrive back to back; and its refill starts again when the call
+comes back, as one held up on its way arrives late. The per-chat refill is a fifth slower than
 the channel's own, so network and scheduling jitter on a loaded machine cannot make two calls look
 closer than they were sent (a chat still gets its first few replies at once).
 """
@@ -69,6 +70,13 @@ class Pacer:
             await future
         if limited:
             self._refilled(chat, self.clock()).tokens -= 1
+
+    def answered(self, chat: str, counted: bool = True) -> None:
+        """A call to ``chat`` came back. The channel counted it when it arrived, somewhere between
+        its release and now: the chat's refill starts again from now, so a call held up on its
+        way cannot leave the next one room to arrive right behind it."""
+        if counted and self.chat_rate > 0 and (bucket := self._chats.get(chat)) is not None:
+            bucket.at = max(bucket.at, self.clock())
 
     async def _release(self) -> None:
         while self._waiting:

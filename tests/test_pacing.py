@@ -46,3 +46,19 @@ async def test_retry_after_holds_every_call_then_lets_them_go() -> None:
     began = time.monotonic()
     await asyncio.gather(pacer.slot("a"), pacer.slot("b", counted=False))
     assert time.monotonic() - began >= 0.29
+
+
+async def test_a_call_held_up_on_its_way_leaves_the_next_no_room_to_catch_up() -> None:
+    """Telegram counts a call when it arrives. The first calls of a chat, held up on their way (a
+    busy event loop, a slow connection), arrived late; the next, released on time and sent at
+    once, arrived right behind them, beyond the chat's limit (one refusal in a full test run)."""
+    limits = Limits(per_second=RATE, per_chat=4, chat_burst=3)
+    pacer = Pacer(RATE, limits.per_chat, limits.chat_burst)
+    arrivals: list[float] = []
+    for held_up in [0.15, 0.15, 0.15, 0.0, 0.0, 0.0, 0.0]:
+        await pacer.slot("chat")
+        await asyncio.sleep(held_up)
+        arrivals.append(time.monotonic())
+        pacer.answered("chat")
+    bucket = _Bucket(limits.chat_burst, limits.per_chat)
+    assert [bucket.take(at) for at in arrivals] == [True] * len(arrivals)
