@@ -51,6 +51,8 @@ LOOKUPS = Limit("webchat-lookups", 10, HOUR)
 ADDRESS_STARTS = Limit("webchat-address-starts", 300, TEN_MINUTES)
 ADDRESS_MESSAGES = Limit("webchat-address-messages", 3000, TEN_MINUTES)
 ADDRESS_LOOKUPS = Limit("webchat-address-lookups", 300, HOUR)
+LOOKING_UP = (LOOKUPS, ADDRESS_LOOKUPS)
+"""Counted only for a message that looks a receipt code up."""
 POLL_SECONDS = 5
 """How often an open tab asks for officers' replies."""
 POLLS = Limit("webchat-polls", 2 * 600 // POLL_SECONDS, TEN_MINUTES)
@@ -176,22 +178,17 @@ class WebChat:
     async def _within(self, session: AsyncSession, client: str, address: str, lookup: bool) -> str | None:
         """The refusal's message key if a limit is reached (the conversation's first), else None.
         Every limit counts the message, refused or not: a flood is a flood for its address too."""
-        checks = [(MESSAGES, client), (ADDRESS_MESSAGES, address)]
-        if lookup:
-            checks = [
-                (MESSAGES, client),
-                (LOOKUPS, client),
-                (ADDRESS_MESSAGES, address),
-                (ADDRESS_LOOKUPS, address),
-            ]
+        every = [
+            (MESSAGES, client),
+            (LOOKUPS, client),
+            (ADDRESS_MESSAGES, address),
+            (ADDRESS_LOOKUPS, address),
+        ]
+        checks = [(limit, subject) for limit, subject in every if lookup or limit not in LOOKING_UP]
         reached = await self.limiter.first_reached(session, checks, self.hotline.runtime.clock())
         if reached is None:
             return None
-        return (
-            N_("webchat.too_many_lookups")
-            if reached in (LOOKUPS, ADDRESS_LOOKUPS)
-            else N_("webchat.too_many_messages")
-        )
+        return N_("webchat.too_many_lookups") if reached in LOOKING_UP else N_("webchat.too_many_messages")
 
     async def resume(self, request: Request) -> Response:
         body = await _json(request)

@@ -191,7 +191,7 @@ class Outbox:
         with a sender in this process and nothing pending before (in the table, or handed over
         earlier in this transaction: then these follow them)."""
         bind = self.session.get_bind()
-        found = {m.channel: handover.taker(bind, m.channel) for m in messages}
+        found = {channel: handover.taker(bind, channel) for channel in {m.channel for m in messages}}
         takers = {channel: taker for channel, taker in found.items() if taker is not None}
         wanted = {(m.channel, m.destination) for m in messages if m.channel in takers}
         if not wanted:
@@ -337,10 +337,6 @@ class Outbox:
     async def rows(self, ids: Collection[int]) -> dict[int, OutboxMessage]:
         found = await self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))
         return {row.id: row for row in found}
-
-    def sent(self, row: OutboxMessage, now: datetime) -> None:
-        row.sent_at = now
-        row.sealed = self.keyring.seal_json({}, _context(row))
 
     def retry(self, row: OutboxMessage, now: datetime, error: str, after: timedelta | None) -> None:
         row.attempts += 1

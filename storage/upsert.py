@@ -19,34 +19,30 @@ def dialect_insert(session: AsyncSession, table: Any) -> Any:
     return statement
 
 
-_IGNORING: dict[tuple[str, str, tuple[str, ...]], Any] = {}
-"""Statements built once per dialect, table and conflict target (some run on every message)."""
+_IGNORING: dict[tuple[str, str, tuple[str, ...], bool], Any] = {}
+"""Statements built once per dialect, table, conflict target and shape (some run on every message)."""
+
+
+def _ignoring(session: AsyncSession, table: Any, conflict: list[str], *, returning: bool) -> Any:
+    key = (session.get_bind().dialect.name, table.__tablename__, tuple(conflict), returning)
+    if key not in _IGNORING:
+        columns = table.__table__
+        statement = dialect_insert(session, columns).on_conflict_do_nothing(index_elements=conflict)
+        _IGNORING[key] = statement.returning(*columns.primary_key.columns) if returning else statement
+    return _IGNORING[key]
 
 
 async def insert_ignore(
     session: AsyncSession, table: Any, values: dict[str, Any], conflict: list[str]
 ) -> bool:
     """True if the row was inserted, False if it was already there."""
-    key = (session.get_bind().dialect.name, table.__tablename__, tuple(conflict))
-    if key not in _IGNORING:
-        columns = table.__table__
-        _IGNORING[key] = (
-            dialect_insert(session, columns)
-            .on_conflict_do_nothing(index_elements=conflict)
-            .returning(*columns.primary_key.columns)
-        )
-    return (await session.execute(_IGNORING[key], values)).first() is not None
+    statement = _ignoring(session, table, conflict, returning=True)
+    return (await session.execute(statement, values)).first() is not None
 
 
 async def insert_ignore_many(
     session: AsyncSession, table: Any, rows: list[dict[str, Any]], conflict: list[str]
 ) -> None:
     """Many rows in one statement, those already there left alone."""
-    if not rows:
-        return
-    key = (session.get_bind().dialect.name, table.__tablename__, ("many", *conflict))
-    if key not in _IGNORING:
-        _IGNORING[key] = dialect_insert(session, table.__table__).on_conflict_do_nothing(
-            index_elements=conflict
-        )
-    await session.execute(_IGNORING[key], rows)
+    if rows:
+        await session.execute(_ignoring(session, table, conflict, returning=False), rows)

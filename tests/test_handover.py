@@ -5,7 +5,6 @@ leave each chat in order: behind anything older pending, and behind a chain stil
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -17,8 +16,10 @@ from flows.vocabulary import Channel
 from storage.models_delivery import OutboxMessage
 from storage.outbox import Claimed, Outbox, Outgoing
 from tests.conftest import FakeClock
+from tests.waiting import until
 
 CHAT = "chat-handover"
+WITHIN = 10.0
 
 
 class Scripted(OutboxSender):
@@ -54,20 +55,12 @@ async def rows(hotline: Hotline) -> list[OutboxMessage]:
         return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
 
 
-async def until(condition: Callable[[], bool]) -> None:
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("not within 10 s")
-
-
 async def started(hotline: Hotline, concurrency: int = 64) -> tuple[Scripted, asyncio.Task[None]]:
     sender = Scripted(hotline)
     sender.backoff_base = 0.2
     sender.concurrency = concurrency
     running = asyncio.create_task(sender.run())
-    await until(lambda: sender._unhand is not None)
+    await until(lambda: sender._unhand is not None, WITHIN)
     return sender, running
 
 
@@ -79,7 +72,7 @@ async def retried_then_the_rest(sender: Scripted, clock: FakeClock, why: str) ->
     sender.refused.clear()
     clock.advance(seconds=60)
     sender.wake()
-    await until(lambda: sender.calls == ["satu", "satu", "dua"])
+    await until(lambda: sender.calls == ["satu", "satu", "dua"], WITHIN)
     await asyncio.sleep(0.1)
     assert sender.calls == ["satu", "satu", "dua"], "each once, in order"
 
@@ -96,10 +89,10 @@ async def test_a_reply_queued_here_is_handed_over_leased_and_sent_once(
     try:
         sender.held["satu"] = asyncio.Event()
         await queue(hotline, "satu", "dua")
-        await until(lambda: CHAT in sender._busy)
+        await until(lambda: CHAT in sender._busy, WITHIN)
         assert all(r.not_before > clock() for r in await rows(hotline)), "leased to this sender"
         sender.held["satu"].set()
-        await until(lambda: sender.calls == ["satu", "dua"])
+        await until(lambda: sender.calls == ["satu", "dua"], WITHIN)
         await sender.settler.drain()
         assert all(r.sent_at is not None for r in await rows(hotline))
         await asyncio.sleep(0.1)
@@ -115,7 +108,7 @@ async def test_a_reply_behind_an_older_pending_one_waits_its_turn(hotline: Hotli
     try:
         sender.refused.add("satu")
         await queue(hotline, "satu")
-        await until(lambda: sender.calls == ["satu"])
+        await until(lambda: sender.calls == ["satu"], WITHIN)
         await sender.settler.drain()
         await queue(hotline, "dua")
         await retried_then_the_rest(sender, clock, "the later reply waits for the retry")
@@ -134,13 +127,13 @@ async def test_a_chain_handed_over_while_its_chat_is_in_flight_waits_behind_its_
         sender.held["satu"] = asyncio.Event()
         sender.refused.add("satu")
         await queue(hotline, "satu")
-        await until(lambda: CHAT in sender._busy)
+        await until(lambda: CHAT in sender._busy, WITHIN)
         await queue(hotline, "dua")  # behind "satu": queued the ordinary way, as the race's loser
         second = (await rows(hotline))[-1]
         params = {"text": "dua"}
         sender.take([Claimed(second.id, CHAT, "sendMessage", params, second.purpose, None, 0)])
         sender.held["satu"].set()
-        await until(lambda: "satu" in sender.calls)
+        await until(lambda: "satu" in sender.calls, WITHIN)
         await sender.settler.drain()
         await retried_then_the_rest(sender, clock, "not sent past the failure")
     finally:
@@ -154,7 +147,7 @@ async def test_a_full_sender_is_handed_nothing(hotline: Hotline, clock: FakeCloc
     try:
         sender.held["satu"] = asyncio.Event()
         await queue(hotline, "satu")
-        await until(lambda: CHAT in sender._busy)
+        await until(lambda: CHAT in sender._busy, WITHIN)
         async with hotline.sessions() as session, session.begin():
             other = Outgoing(Channel.TELEGRAM, "another-chat", "sendMessage", {"text": "lain"})
             await Outbox(session, hotline.keyring).put(other, clock())
@@ -162,7 +155,7 @@ async def test_a_full_sender_is_handed_nothing(hotline: Hotline, clock: FakeCloc
         assert sender.calls == [], "the only place is taken: the other chat waits its turn"
         assert (await rows(hotline))[-1].not_before <= clock(), "queued for a round, not leased"
         sender.held["satu"].set()
-        await until(lambda: sorted(sender.calls) == ["lain", "satu"])
+        await until(lambda: sorted(sender.calls) == ["lain", "satu"], WITHIN)
         await asyncio.sleep(0.2)
         assert sorted(sender.calls) == ["lain", "satu"], "each once"
     finally:
@@ -194,11 +187,11 @@ async def test_a_long_reply_is_handed_over_only_as_far_as_a_lease_covers(
         texts = [f"bagian {i}" for i in range(sender.chain_limit + 2)]
         sender.held[texts[0]] = asyncio.Event()
         await queue(hotline, *texts)
-        await until(lambda: CHAT in sender._busy)
+        await until(lambda: CHAT in sender._busy, WITHIN)
         leased = [r.not_before > clock() for r in await rows(hotline)]
         assert leased == [True] * sender.chain_limit + [False, False]
         sender.held[texts[0]].set()
-        await until(lambda: sender.calls == texts)
+        await until(lambda: sender.calls == texts, WITHIN)
         await asyncio.sleep(0.1)
         assert sender.calls == texts, "each once, in order"
     finally:

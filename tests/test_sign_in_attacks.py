@@ -21,6 +21,7 @@ from storage.models import Officer
 from storage.officers import totp_context
 from tests.conftest import FakeClock
 from tests.inprocess import PASSWORD, Browser, add_staff
+from tests.waiting import until
 
 
 class Argon2Spy:
@@ -52,14 +53,6 @@ class Argon2Spy:
         finally:
             with self._lock:
                 self.running -= 1
-
-
-async def until(condition: Callable[[], bool], seconds: float = 30) -> None:
-    for _ in range(int(seconds * 50)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture
