@@ -12,12 +12,11 @@ from sqlalchemy import select
 from admin.desk_core import ActionRefused, DeskCore
 from flows.access import can_read_content
 from flows.lifecycle import Move
-from flows.vocabulary import CLOSED
+from flows.vocabulary import CLOSED, OPEN_REFERRALS, CaseEventKind
 from storage.cases import Particulars
 from storage.models import CaseEvent, Referral, Report
 
 INVALID_REASONS = ("tidak-valid", "spam", "ganda")
-OPEN_REFERRALS = ("diajukan", "diterima")
 
 
 @dataclass(frozen=True)
@@ -53,13 +52,13 @@ class Closing(DeskCore):
             await self.session.scalars(
                 select(CaseEvent.kind)
                 .where(CaseEvent.report_id == report.id)
-                .where(CaseEvent.kind.in_(("reporter_message", "officer_reply")))
+                .where(CaseEvent.kind.in_((CaseEventKind.REPORTER_MESSAGE, CaseEventKind.OFFICER_REPLY)))
                 .order_by(CaseEvent.at, CaseEvent.id)
             )
         ).all()
         unanswered = 0
         for kind in kinds:
-            unanswered = unanswered + 1 if kind == "reporter_message" else 0
+            unanswered = unanswered + 1 if kind == CaseEventKind.REPORTER_MESSAGE else 0
         return OpenItems(list(referrals), unanswered)
 
     async def may_reopen(self, report: Report) -> bool:

@@ -12,11 +12,10 @@ from sqlalchemy import select
 from admin.desk_core import ActionRefused, DeskCore
 from admin.form_values import parse_id
 from flows.lifecycle import Move
+from flows.vocabulary import OPEN_REFERRALS, CaseEventKind, ReferralStatus
 from storage.models import Referral, Report
 from storage.reports import referral_context
 
-REFERRAL_STATUSES = ("diajukan", "diterima", "ditolak", "selesai")
-OPEN_REFERRALS = ("diajukan", "diterima")
 NOTE_LIMIT = 1000
 CONTACT_LIMIT = 160
 
@@ -72,7 +71,7 @@ class Referrals(DeskCore):
             Referral(
                 report_id=report.id,
                 service=service,
-                status="diajukan",
+                status=ReferralStatus.PROPOSED,
                 officer_id=self.officer.id,
                 created_at=self.now,
                 updated_at=self.now,
@@ -83,16 +82,25 @@ class Referrals(DeskCore):
         await self._move(report, Move.REFER, refusal="console.error.status")
         detail = {"service": service, "follow_up": follow_up}
         await self.reports.add_event(
-            report, "referred", self.now, text=note or None, officer_id=self.officer.id, detail=detail
+            report,
+            CaseEventKind.REFERRED,
+            self.now,
+            text=note or None,
+            officer_id=self.officer.id,
+            detail=detail,
         )
         await self._audit("referred", report, {"service": service})
         return "console.done.referred"
 
     async def _act_referral(self, report: Report, form: dict[str, str]) -> str:
         self._require_content(report)
-        referral_id, status = parse_id(form.get("referral")), form.get("status", "")
+        referral_id = parse_id(form.get("referral"))
         referral = await self.session.get(Referral, referral_id) if referral_id else None
-        if referral is None or referral.report_id != report.id or status not in REFERRAL_STATUSES:
+        try:
+            status = ReferralStatus(form.get("status", ""))
+        except ValueError:
+            raise ActionRefused("console.error.invalid") from None
+        if referral is None or referral.report_id != report.id:
             raise ActionRefused("console.error.invalid")
         note, _, follow_up = self._details(form)
         old = referral.status
@@ -103,7 +111,12 @@ class Referrals(DeskCore):
             referral.follow_up_on = follow_up
         detail = {"service": referral.service, "from": old, "to": status, "follow_up": referral.follow_up_on}
         await self.reports.add_event(
-            report, "referral", self.now, text=note or None, officer_id=self.officer.id, detail=detail
+            report,
+            CaseEventKind.REFERRAL,
+            self.now,
+            text=note or None,
+            officer_id=self.officer.id,
+            detail=detail,
         )
         await self._audit("referral", report, {"service": referral.service, "from": old, "to": status})
         return "console.done.saved"

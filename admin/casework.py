@@ -20,7 +20,7 @@ from bot.replies import ReplyRefused, reply_to_reporter
 from flows.access import can_assign, can_read_content, can_view, may_handle
 from flows.lifecycle import Move
 from flows.sla import Deadline, deadline
-from flows.vocabulary import ON_ROSTER, Announcement, Role, Urgency
+from flows.vocabulary import ON_ROSTER, Announcement, CaseEventKind, Role, Urgency
 from storage.attachments import AttachmentStore
 from storage.canned_replies import replies_or_defaults
 from storage.case_reads import mark_seen
@@ -93,7 +93,7 @@ class Desk(Closing, Referrals):
         details = (
             await self.session.scalars(
                 select(CaseEvent.detail).where(
-                    CaseEvent.report_id == report.id, CaseEvent.kind == "escalated"
+                    CaseEvent.report_id == report.id, CaseEvent.kind == CaseEventKind.ESCALATED
                 )
             )
         ).all()
@@ -216,7 +216,7 @@ class Desk(Closing, Referrals):
         except ValueError:
             raise ActionRefused("console.error.invalid") from None
         old, report.urgency = report.urgency, urgency
-        await self._event(report, "risk", {"from": old, "to": urgency})
+        await self._event(report, CaseEventKind.RISK, {"from": old, "to": urgency})
         return "console.done.saved"
 
     async def _act_recategorise(self, report: Report, form: dict[str, str]) -> str:
@@ -227,7 +227,7 @@ class Desk(Closing, Referrals):
         old = report.category
         report.category = category.code
         report.simfoni = category.simfoni.value if category.simfoni else None
-        await self._event(report, "category", {"from": old, "to": category.code})
+        await self._event(report, CaseEventKind.CATEGORY, {"from": old, "to": category.code})
         return "console.done.saved"
 
     async def _act_assign(self, report: Report, form: dict[str, str]) -> str:
@@ -268,7 +268,7 @@ class Desk(Closing, Referrals):
     async def _act_note(self, report: Report, form: dict[str, str]) -> str:
         self._require_content(report)
         await self.reports.add_event(
-            report, "note", self.now, text=self._text(form), officer_id=self.officer.id
+            report, CaseEventKind.NOTE, self.now, text=self._text(form), officer_id=self.officer.id
         )
         await self._audit("note", report)
         return "console.done.noted"

@@ -14,10 +14,13 @@ from admin.web import Console
 from bot.app import create_app, serve_app
 from bot.cli import main
 from bot.hotline import Hotline
+from bot.roster_commands import roster
 from bot.settings import Settings
 
 __all__ = ["main", "service", "service_app"]
 
+
+main.add_command(roster)
 
 GC_THRESHOLDS = (10_000, 20, 20)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flows.i18n import N_
 from flows.keys import URGENCY_LABELS
-from flows.vocabulary import Role, Status
+from flows.roster import ChangeKind
+from flows.vocabulary import CaseEventKind, ReferralStatus, Role, Status
 
 ROLE = {
     Role.OFFICER: N_("console.role.officer"),
@@ -26,10 +27,10 @@ FOLDER = {
     "all": N_("console.folder.all"),
 }
 REFERRAL = {
-    "diajukan": N_("console.referral.diajukan"),
-    "diterima": N_("console.referral.diterima"),
-    "ditolak": N_("console.referral.ditolak"),
-    "selesai": N_("console.referral.selesai"),
+    ReferralStatus.PROPOSED: N_("console.referral.diajukan"),
+    ReferralStatus.ACCEPTED: N_("console.referral.diterima"),
+    ReferralStatus.DECLINED: N_("console.referral.ditolak"),
+    ReferralStatus.DONE: N_("console.referral.selesai"),
 }
 INVALID = {
     "tidak-valid": N_("console.invalid.tidak-valid"),
@@ -37,24 +38,25 @@ INVALID = {
     "ganda": N_("console.invalid.ganda"),
 }
 EVENT = {
-    "urgent_alert": N_("console.event.urgent_alert"),
-    "submitted": N_("console.event.submitted"),
-    "abandoned": N_("console.event.abandoned"),
-    "reporter_message": N_("console.event.reporter_message"),
-    "officer_reply": N_("console.event.officer_reply"),
-    "note": N_("console.event.note"),
-    "status": N_("console.event.status"),
-    "risk": N_("console.event.risk"),
-    "category": N_("console.event.category"),
-    "assigned": N_("console.event.assigned"),
-    "referred": N_("console.event.referred"),
-    "referral": N_("console.event.referral"),
-    "reporter_blocked": N_("console.event.reporter_blocked"),
-    "unassigned": N_("console.event.unassigned"),
-    "escalated": N_("console.event.escalated"),
-    "category_hint": N_("console.event.category_hint"),
-    "follow_up": N_("console.event.follow_up"),
-    "follow_up_of": N_("console.event.follow_up_of"),
+    CaseEventKind.URGENT_ALERT: N_("console.event.urgent_alert"),
+    CaseEventKind.SUBMITTED: N_("console.event.submitted"),
+    CaseEventKind.ABANDONED: N_("console.event.abandoned"),
+    CaseEventKind.REPORTER_MESSAGE: N_("console.event.reporter_message"),
+    CaseEventKind.OFFICER_REPLY: N_("console.event.officer_reply"),
+    CaseEventKind.NOTE: N_("console.event.note"),
+    CaseEventKind.STATUS: N_("console.event.status"),
+    CaseEventKind.REOPENED: N_("console.event.reopened"),
+    CaseEventKind.RISK: N_("console.event.risk"),
+    CaseEventKind.CATEGORY: N_("console.event.category"),
+    CaseEventKind.ASSIGNED: N_("console.event.assigned"),
+    CaseEventKind.REFERRED: N_("console.event.referred"),
+    CaseEventKind.REFERRAL: N_("console.event.referral"),
+    CaseEventKind.REPORTER_BLOCKED: N_("console.event.reporter_blocked"),
+    CaseEventKind.UNASSIGNED: N_("console.event.unassigned"),
+    CaseEventKind.ESCALATED: N_("console.event.escalated"),
+    CaseEventKind.CATEGORY_HINT: N_("console.event.category_hint"),
+    CaseEventKind.FOLLOW_UP: N_("console.event.follow_up"),
+    CaseEventKind.FOLLOW_UP_OF: N_("console.event.follow_up_of"),
 }
 MESSAGES = (
     N_("console.done.acknowledged"),
@@ -173,9 +175,9 @@ DAY = (
     N_("day.6"),
 )
 CHANGE = {
-    "leave": N_("console.roster.kind.leave"),
-    "holiday": N_("console.roster.kind.holiday"),
-    "extra": N_("console.roster.kind.extra"),
+    ChangeKind.LEAVE: N_("console.roster.kind.leave"),
+    ChangeKind.HOLIDAY: N_("console.roster.kind.holiday"),
+    ChangeKind.EXTRA: N_("console.roster.kind.extra"),
 }
 ACTOR = {
     "system": N_("console.audit.actor.system"),
@@ -184,7 +186,6 @@ ACTOR = {
     "telegram": N_("console.audit.actor.telegram"),
     "console": N_("console.audit.actor.console"),
 }
-EVENT["reopened"] = N_("console.event.reopened")
 MESSAGES_MORE = (
     N_("console.done.reopened"),
     N_("console.error.read_first"),

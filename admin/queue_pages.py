@@ -10,11 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from admin.case_referrals import OPEN_REFERRALS
 from admin.pages import Pages, Signed
 from admin.queue import FOLDERS, Filters, queue
 from flows.sla import deadline
-from flows.vocabulary import CLOSED, Role, Status, Urgency
+from flows.vocabulary import CLOSED, OPEN_REFERRALS, Role, Status, Urgency
 from storage.case_reads import Unread, unread
 from storage.duty import duty_now
 from storage.models import CaseEvent, Officer, Referral, Report, Unit

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from admin.form_values import clean, form_fields, parse_id
 from admin.pages import Pages, Signed
 from admin.unit_pages import SUPERVISING
-from flows.roster import RosterError, format_minutes, parse_span
+from flows.roster import ChangeKind, RosterError, format_minutes, parse_span
 from flows.vocabulary import ON_ROSTER
 from storage import audit
 from storage.duty import duty_now
@@ -97,13 +97,11 @@ class RosterPages(Pages):
                 raise RosterError("weekly shifts need an officer, days and hours")
             await add_shifts(signed.session, target, weekdays, *span)
         else:
+            change = ChangeKind(kind)  # ValueError: refused like any other bad change
+            holiday = change is ChangeKind.HOLIDAY
+            day = form.get("day", "")
             await add_change(
-                signed.session,
-                signed.officer.unit_id,
-                target if kind != "holiday" else None,
-                form.get("day", ""),
-                kind,
-                span,
+                signed.session, signed.officer.unit_id, None if holiday else target, day, change, span
             )
         await audit.record(
             signed.session,

@@ -19,7 +19,7 @@ from flows.deployment import Deployment, Unit
 from flows.i18n import N_
 from flows.keys import OPTION_LABELS
 from flows.sla import deadline
-from flows.vocabulary import CLOSED
+from flows.vocabulary import CLOSED, OPEN_REFERRALS
 from storage.models import Referral, Report
 
 SUPPRESS_BELOW = 3
@@ -147,7 +147,7 @@ async def summarise(
         select(func.count())
         .select_from(Referral)
         .where(Referral.report_id.in_([r.id for r in reports if r.status not in CLOSED] or [0]))
-        .where(Referral.status.in_(("diajukan", "diterima")), Referral.follow_up_on < today)
+        .where(Referral.status.in_(OPEN_REFERRALS), Referral.follow_up_on < today)
     )
     return Summary(
         quarter=quarter,

@@ -24,7 +24,7 @@ T = TypeVar("T")
 ROLES = tuple(role.value for role in Role)
 
 
-def _run(work: Callable[[Hotline], Awaitable[T]]) -> T:
+def run_with_hotline(work: Callable[[Hotline], Awaitable[T]]) -> T:
     async def main() -> T:
         hotline = Hotline.build()
         try:
@@ -64,7 +64,7 @@ def chat(ctx: click.Context, user: str | None) -> None:
     from bot.terminal import chat as run_chat
 
     logs.configure("WARNING" if ctx.obj in ("INFO", None) else ctx.obj)
-    _run(lambda hotline: run_chat(hotline, user=user))
+    run_with_hotline(lambda hotline: run_chat(hotline, user=user))
 
 
 @main.group()
@@ -81,7 +81,7 @@ def db_upgrade() -> None:
 
         click.echo(f"database at revision {await current_revision(hotline.engine)}")
 
-    _run(done)
+    run_with_hotline(done)
 
 
 @main.group()
@@ -94,7 +94,7 @@ def keys_rotate() -> None:
     """Re-seal everything under HOTLINE_SECRET_KEY; afterwards HOTLINE_PREVIOUS_SECRET_KEYS can go."""
     from storage.key_rotation import rotate
 
-    result = _run(lambda hotline: rotate(hotline.sessions, hotline.keyring))
+    result = run_with_hotline(lambda hotline: rotate(hotline.sessions, hotline.keyring))
     for column, count in sorted(result.resealed.items()):
         click.echo(f"  {column}: {count} re-sealed")
     for column, count in sorted(result.unreadable.items()):
@@ -149,7 +149,7 @@ def user_add(username: str, display_name: str | None, unit_code: str | None, rol
             await add_officer(session, username, display_name or username, unit, role, password)
 
     try:
-        _run(work)
+        run_with_hotline(work)
     except OfficerError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {role} {username!r}; password (shown once): {password}")
@@ -170,7 +170,7 @@ def user_bootstrap() -> None:
             await add_officer(session, "admin", "Administrator", unit, Role.ADMIN, password)
             return True
 
-    if _run(work):
+    if run_with_hotline(work):
         click.echo("first admin account created — username: admin, password (shown once): " + password)
     else:
         click.echo("accounts already exist; no admin created")
@@ -194,7 +194,7 @@ def telegram_poll() -> None:
             await background.stop()
 
     with contextlib.suppress(KeyboardInterrupt):
-        _run(work)
+        run_with_hotline(work)
 
 
 @main.group()
@@ -218,7 +218,7 @@ def officer_link_code(username: str) -> None:
                 raise click.ClickException(f"no active account {username!r}")
             return await issue_code(session, hotline.keyring, account, hotline.clock())
 
-    code = _run(work)
+    code = run_with_hotline(work)
     click.echo(f"send this to the bot from {username}'s Telegram, within 24 hours: /petugas {code}")
 
 
@@ -256,129 +256,8 @@ def officer_reply(reference: str, username: str, text: str) -> None:
             except ReplyRefused as exc:
                 raise click.ClickException(str(exc)) from None
 
-    chats = _run(work)
+    chats = run_with_hotline(work)
     click.echo(f"reply recorded on {reference}; queued for {chats} chat(s)")
-
-
-@main.group()
-def roster() -> None:
-    """The duty roster (jadwal piket), in each unit's own timezone."""
-
-
-async def _officer(hotline: Hotline, session, username: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from storage.models import Officer
-
-    account = await session.scalar(select(Officer).where(Officer.username == username))
-    if account is None or not account.active:
-        raise click.ClickException(f"no active account {username!r}")
-    return account
-
-
-@roster.command("add")
-@click.argument("username")
-@click.option("--days", required=True, help="mon,tue,… or all, weekdays, weekend")
-@click.option("--from", "starts", required=True, help="HH:MM, local time")
-@click.option("--to", "ends", required=True, help="HH:MM; earlier than --from means overnight")
-def roster_add(username: str, days: str, starts: str, ends: str) -> None:
-    """Weekly shifts for an officer."""
-    from flows.roster import RosterError, parse_days, parse_span
-    from storage.roster import add_shifts
-
-    async def work(hotline: Hotline) -> None:
-        async with hotline.sessions() as session, session.begin():
-            try:
-                await add_shifts(
-                    session,
-                    await _officer(hotline, session, username),
-                    parse_days(days),
-                    *parse_span(starts, ends),
-                )
-            except RosterError as exc:
-                raise click.ClickException(str(exc)) from None
-
-    _run(work)
-    click.echo(f"shifts added for {username}")
-
-
-@roster.command("change")
-@click.argument("kind", type=click.Choice(("leave", "holiday", "extra")))
-@click.option("--date", "day", required=True, help="YYYY-MM-DD, the unit's local date")
-@click.option("--officer", "username", default=None, help="for leave and extra shifts")
-@click.option("--unit", "unit_code", default=None, help="for a holiday (default: the default unit)")
-@click.option("--from", "starts", default=None)
-@click.option("--to", "ends", default=None)
-def roster_change(
-    kind: str, day: str, username: str | None, unit_code: str | None, starts: str | None, ends: str | None
-) -> None:
-    """A dated exception: leave, a unit holiday, or an extra shift (a swap is leave + extra)."""
-    from flows.roster import RosterError, parse_span
-    from storage.roster import add_change
-    from storage.units import unit_ids
-
-    async def work(hotline: Hotline) -> None:
-        async with hotline.sessions() as session, session.begin():
-            officer = await _officer(hotline, session, username) if username else None
-            code = unit_code or hotline.deployment.hotline.default_unit
-            unit_id = officer.unit_id if officer else (await unit_ids(session)).get(code)
-            if unit_id is None:
-                raise click.ClickException(f"no unit {code!r}")
-            span = parse_span(starts, ends) if starts and ends else None
-            try:
-                await add_change(session, unit_id, officer, day, kind, span)
-            except RosterError as exc:
-                raise click.ClickException(str(exc)) from None
-
-    _run(work)
-    click.echo(f"{kind} on {day} recorded")
-
-
-@roster.command("clear")
-@click.argument("username")
-def roster_clear(username: str) -> None:
-    """Remove an officer's weekly shifts."""
-    from storage.roster import clear_shifts
-
-    async def work(hotline: Hotline) -> None:
-        async with hotline.sessions() as session, session.begin():
-            await clear_shifts(session, await _officer(hotline, session, username))
-
-    _run(work)
-    click.echo(f"weekly shifts of {username} removed")
-
-
-@roster.command("show")
-@click.option("--unit", "unit_code", default=None)
-def roster_show(unit_code: str | None) -> None:
-    """The weekly roster and who is on duty now."""
-    from flows.roster import describe
-    from storage.duty import duty_now
-    from storage.models import Officer, Unit
-    from storage.roster import weekly
-
-    async def work(hotline: Hotline) -> list[str]:
-        from sqlalchemy import select
-
-        code = unit_code or hotline.deployment.hotline.default_unit
-        async with hotline.sessions() as session:
-            unit = await session.scalar(select(Unit).where(Unit.code == code))
-            if unit is None:
-                raise click.ClickException(f"no unit {code!r}")
-            lines = [f"{unit.name} ({unit.timezone})"]
-            lines += [
-                f"  {describe(shift)}  {officer.display_name}"
-                for officer, shift in await weekly(session, unit.id)
-            ]
-            present = await duty_now(session, unit, hotline.deployment, hotline.clock())
-            names = [
-                o.display_name
-                for o in (await session.scalars(select(Officer).where(Officer.id.in_(present)))).all()
-            ]
-            lines.append("on duty now: " + (", ".join(names) or "nobody"))
-            return lines
-
-    click.echo("\n".join(_run(work)))
 
 
 @main.command()
@@ -397,4 +276,4 @@ def expire_drafts() -> None:
     async def work(hotline: Hotline) -> int:
         return await hotline.runtime.expire_idle()
 
-    click.echo(f"expired {_run(work)} idle conversations")
+    click.echo(f"expired {run_with_hotline(work)} idle conversations")

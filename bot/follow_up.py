@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flows.report import AGE_BANDS, AgeBand, ReportDraft
-from flows.vocabulary import Urgency
+from flows.vocabulary import CaseEventKind, Urgency
 from storage.models import Report
 from storage.reports import ReportStore
 
@@ -57,6 +57,6 @@ async def open_follow_up(
     unit_code = next(code for code, unit_id in reports.unit_ids.items() if unit_id == closed.unit_id)
     report = await reports.create(follow_up_draft(closed, unit_code, urgency), channel, now)
     code = await reports.issue_receipt(report, now, prepared)
-    await reports.add_event(report, "follow_up_of", now, detail={"reference": closed.reference})
-    await reports.add_event(closed, "follow_up", now, detail={"reference": report.reference})
+    await reports.add_event(report, CaseEventKind.FOLLOW_UP_OF, now, detail={"reference": closed.reference})
+    await reports.add_event(closed, CaseEventKind.FOLLOW_UP, now, detail={"reference": report.reference})
     return report, code

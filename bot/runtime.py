@@ -33,7 +33,7 @@ from flows.outbound import (
     WipeConversation,
 )
 from flows.report import ReportDraft
-from flows.vocabulary import CLOSED, Channel, Urgency
+from flows.vocabulary import CLOSED, CaseEventKind, Channel, Urgency
 from storage import audit
 from storage.attachments import AttachmentStore
 from storage.cases import REPORTER, Particulars, carry_out
@@ -46,7 +46,7 @@ from storage.units import unit_ids
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-REPORTER_VISIBLE = ("reporter_message", "officer_reply")
+REPORTER_VISIBLE = (CaseEventKind.REPORTER_MESSAGE, CaseEventKind.OFFICER_REPLY)
 STATUS_MESSAGES_SHOWN = 10
 
 
@@ -257,7 +257,7 @@ class Runtime:
         """On the timeline: why it is urgent (the button, or the lexicon phrase heard; never the
         reporter's own words)."""
         detail = {"urgency": Urgency.URGENT.value, "reason": reason, "heard": phrase}
-        await ctx.reports.add_event(report, "urgent_alert", ctx.now, detail=detail)
+        await ctx.reports.add_event(report, CaseEventKind.URGENT_ALERT, ctx.now, detail=detail)
         await audit.record(
             ctx.session, action="urgent_alert", actor="reporter", now=ctx.now, report_id=report.id
         )
@@ -293,13 +293,15 @@ class Runtime:
         await self._remember_address(ctx, report)
         await self._attach(ctx, report, effect.draft)
         if effect.abandoned:
-            await ctx.reports.add_event(report, "abandoned", ctx.now)
+            await ctx.reports.add_event(report, CaseEventKind.ABANDONED, ctx.now)
             log.warning("urgent draft for %s abandoned; filed with what was given", report.reference)
             return None
         code = await ctx.reports.issue_receipt(report, ctx.now, self.receipts.take())
         if effect.draft.hint:
-            await ctx.reports.add_event(report, "category_hint", ctx.now, detail=effect.draft.hint)
-        await ctx.reports.add_event(report, "submitted", ctx.now)
+            await ctx.reports.add_event(
+                report, CaseEventKind.CATEGORY_HINT, ctx.now, detail=effect.draft.hint
+            )
+        await ctx.reports.add_event(report, CaseEventKind.SUBMITTED, ctx.now)
         await audit.record(
             ctx.session, action="submitted", actor="reporter", now=ctx.now, report_id=report.id
         )
@@ -329,7 +331,7 @@ class Runtime:
         zone = self.flow.deployment.default_unit.zone
         messages = tuple(
             ev.StatusMessage(
-                from_officer=m.kind == "officer_reply",
+                from_officer=m.kind == CaseEventKind.OFFICER_REPLY,
                 text=m.text or "",
                 at=m.at.astimezone(zone).strftime("%d-%m-%Y %H:%M"),
             )
@@ -345,7 +347,7 @@ class Runtime:
             return ev.MessageRecorded(effect.reference, delivered=False)
         if report.reference in ctx.follow_ups:  # danger in these words already opened one
             follow_up = ctx.follow_ups[report.reference]
-            await ctx.reports.add_event(follow_up, "reporter_message", ctx.now, text=effect.text)
+            await ctx.reports.add_event(follow_up, CaseEventKind.REPORTER_MESSAGE, ctx.now, text=effect.text)
             return ev.MessageRecorded(effect.reference, follow_up=follow_up.reference)
         words = Particulars(text=effect.text)
         decision = await carry_out(ctx.reports, report, REPORTER, Move.REPORTER_WRITES, ctx.now, words)
@@ -354,7 +356,7 @@ class Runtime:
             await notifier.reporter_wrote(ctx.session, report, decision, ctx.now)
         if Emission.FOLLOW_UP in decision.emits:
             follow_up, code = await self._follow_up(ctx, report, Urgency.NORMAL)
-            await ctx.reports.add_event(follow_up, "reporter_message", ctx.now, text=effect.text)
+            await ctx.reports.add_event(follow_up, CaseEventKind.REPORTER_MESSAGE, ctx.now, text=effect.text)
             return ev.MessageRecorded(effect.reference, follow_up=follow_up.reference, receipt_code=code)
         return ev.MessageRecorded(effect.reference, reopened=Emission.REOPENED in decision.emits)
 

@@ -6,13 +6,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 DAY_MINUTES = 24 * 60
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_GROUPS = {"all": tuple(range(7)), "weekdays": tuple(range(5)), "weekend": (5, 6)}
-KINDS = ("leave", "holiday", "extra")
+
+
+class ChangeKind(StrEnum):
+    """A dated exception to the weekly shifts."""
+
+    LEAVE = "leave"
+    """The officer is off that day."""
+    HOLIDAY = "holiday"
+    """The whole unit is off that day."""
+    EXTRA = "extra"
+    """The officer works that day, starts–ends (a swap is leave for one and extra for another)."""
 
 
 class RosterError(ValueError):
@@ -60,8 +71,7 @@ class WeeklyShift:
 class DatedChange:
     officer_id: int | None
     day: date
-    kind: str
-    """"leave" (officer off), "holiday" (whole unit off), "extra" (officer on, starts–ends)."""
+    kind: ChangeKind
     starts: int | None = None
     ends: int | None = None
 
@@ -81,8 +91,8 @@ def on_duty(
     today = local.date()
     yesterday = today - timedelta(days=1)
     changes = list(changes)
-    holidays = {c.day for c in changes if c.kind == "holiday"}
-    leave = {(c.officer_id, c.day) for c in changes if c.kind == "leave"}
+    holidays = {c.day for c in changes if c.kind is ChangeKind.HOLIDAY}
+    leave = {(c.officer_id, c.day) for c in changes if c.kind is ChangeKind.LEAVE}
 
     def works(officer_id: int, day: date) -> bool:
         return day not in holidays and (officer_id, day) not in leave
@@ -98,7 +108,7 @@ def on_duty(
                 present.add(shift.officer_id)
     for change in changes:
         if (
-            change.kind != "extra"
+            change.kind is not ChangeKind.EXTRA
             or change.officer_id is None
             or change.starts is None
             or change.ends is None

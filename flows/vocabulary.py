@@ -1,6 +1,7 @@
 """The words every layer shares, each spelled once: a case's status and urgency, a console user's
-role, and the channels reports arrive on. They are ``StrEnum``s so the database, templates and
-JSON keep plain strings while the code cannot misspell one."""
+role, the channels reports arrive on, what a case's timeline records and where a referral stands.
+They are ``StrEnum``s so the database, templates and JSON keep plain strings while the code cannot
+misspell one."""
 
 from __future__ import annotations
 
@@ -104,3 +105,46 @@ class Announcement(StrEnum):
     @classmethod
     def escalated(cls, level: int) -> Announcement:
         return cls.ESCALATED_TO_SUPERVISORS if level == 1 else cls.ESCALATED_TO_ADMINS
+
+
+class CaseEventKind(StrEnum):
+    """What an entry on a case's timeline records (the console names each one)."""
+
+    SUBMITTED = "submitted"
+    ABANDONED = "abandoned"
+    """The reporter left before submitting; what they had given was filed for follow-up."""
+    URGENT_ALERT = "urgent_alert"
+    CATEGORY_HINT = "category_hint"
+    """The words the reporter's story was recognised by, for the officer to check."""
+    REPORTER_MESSAGE = "reporter_message"
+    OFFICER_REPLY = "officer_reply"
+    NOTE = "note"
+    STATUS = "status"
+    REOPENED = "reopened"
+    RISK = "risk"
+    CATEGORY = "category"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    ESCALATED = "escalated"
+    REFERRED = "referred"
+    REFERRAL = "referral"
+    """A referral's status changed."""
+    REPORTER_BLOCKED = "reporter_blocked"
+    """The reporter blocked the bot: replies can no longer reach them."""
+    FOLLOW_UP = "follow_up"
+    """On a closed case: a new report continues it."""
+    FOLLOW_UP_OF = "follow_up_of"
+    """On the new report: the closed case it continues."""
+
+
+class ReferralStatus(StrEnum):
+    """Where a referral to another service stands."""
+
+    PROPOSED = "diajukan"
+    ACCEPTED = "diterima"
+    DECLINED = "ditolak"
+    DONE = "selesai"
+
+
+OPEN_REFERRALS: tuple[ReferralStatus, ...] = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
+"""Referrals still waiting on the other service: they keep a case from closing and can be overdue."""

@@ -10,10 +10,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.vocabulary import CaseEventKind
 from storage.models import CaseEvent, CaseRead
 from storage.upsert import insert_ignore
-
-REPORTER_MESSAGE = "reporter_message"
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ async def unread(session: AsyncSession, officer_id: int, report_ids: Iterable[in
     messages = (
         await session.execute(
             select(CaseEvent.report_id, CaseEvent.at)
-            .where(CaseEvent.report_id.in_(ids), CaseEvent.kind == REPORTER_MESSAGE)
+            .where(CaseEvent.report_id.in_(ids), CaseEvent.kind == CaseEventKind.REPORTER_MESSAGE)
             .order_by(CaseEvent.at)
         )
     ).all()

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.access import may_handle as may_handle  # the rule lives in flows; many callers import it here
 from flows.access import party
 from flows.lifecycle import Case, Decision, Emission, Move, Party, decide
-from flows.vocabulary import Status
+from flows.vocabulary import CaseEventKind, Status
 from storage import audit
 from storage.models import AuditEntry, DeliveryAddress, Officer, Report
 from storage.reports import ReportStore
@@ -128,7 +128,9 @@ class _Writer:
         if handler is not None:
             await handler()
 
-    async def _event(self, kind: str, detail: dict[str, Any] | None = None, text: str | None = None) -> None:
+    async def _event(
+        self, kind: CaseEventKind, detail: dict[str, Any] | None = None, text: str | None = None
+    ) -> None:
         await self.reports.add_event(
             self.report, kind, self.now, text=text, officer_id=self.actor.officer_id, detail=detail
         )
@@ -140,7 +142,7 @@ class _Writer:
         if self.given.outcome and new.closed:
             self.report.outcome = self.given.outcome
             detail["outcome"] = self.given.outcome
-        await self._event("status", detail)
+        await self._event(CaseEventKind.STATUS, detail)
         await _audit(self.reports.session, self.report, self.actor, self.decision.move, self.now, detail)
 
     async def _taken(self) -> None:
@@ -165,7 +167,7 @@ class _Writer:
         if self.report.assignee_id is None and self.actor.officer is not None:
             self.report.assignee_id = self.actor.officer.id
         detail = {"from": old.value, "to": self.decision.dest.value, "outcome": old_outcome}
-        await self._event("reopened", detail)
+        await self._event(CaseEventKind.REOPENED, detail)
         await _audit(self.reports.session, self.report, self.actor, Move.REOPEN, self.now, detail)
 
     async def _assigned_event(self) -> None:
@@ -177,18 +179,18 @@ class _Writer:
             "by": self.given.reason or self.actor.via,
             **(self.given.detail or {}),
         }
-        await self._event("assigned" if new is not None else "unassigned", detail)
+        await self._event(CaseEventKind.ASSIGNED if new is not None else CaseEventKind.UNASSIGNED, detail)
         action = f"routed_{self.given.reason}" if self.actor.party is Party.SCHEDULER else "assigned"
         await _audit(self.reports.session, self.report, self.actor, action, self.now, {"to": new})
 
     async def _escalated_event(self) -> None:
         detail = dict(self.given.detail or {})
-        await self._event("escalated", detail)
+        await self._event(CaseEventKind.ESCALATED, detail)
         level = detail.get("level")
         await _audit(self.reports.session, self.report, self.actor, "escalated", self.now, {"level": level})
 
     async def _reporter_message(self) -> None:
-        await self._event("reporter_message", text=self.given.text)
+        await self._event(CaseEventKind.REPORTER_MESSAGE, text=self.given.text)
 
 
 async def _audit(

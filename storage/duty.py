@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.deployment import Deployment
-from flows.roster import DatedChange, WeeklyShift, on_duty
+from flows.roster import ChangeKind, DatedChange, WeeklyShift, on_duty
 from flows.vocabulary import CLOSED, ON_ROSTER, Role
 from storage.models import Officer, Report, RosterException, Shift, Unit
 
@@ -32,7 +32,10 @@ async def duty_now(session: AsyncSession, unit: Unit, deployment: Deployment, no
     return (
         on_duty(
             [WeeklyShift(s.officer_id, s.weekday, s.starts, s.ends) for s in shifts],
-            [DatedChange(c.officer_id, date.fromisoformat(c.day), c.kind, c.starts, c.ends) for c in changes],
+            [
+                DatedChange(c.officer_id, date.fromisoformat(c.day), ChangeKind(c.kind), c.starts, c.ends)
+                for c in changes
+            ],
             zone,
             now,
         )

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.report import ReportDraft
-from flows.vocabulary import Status, Urgency
+from flows.vocabulary import CaseEventKind, Status, Urgency
 from storage.crypto import Keyring
 from storage.models import CaseEvent, DeliveryAddress, ReferenceCounter, Report, ReportContent
 from storage.upsert import insert_ignore
@@ -159,7 +159,7 @@ class ReportStore:
     async def add_event(
         self,
         report: Report,
-        kind: str,
+        kind: CaseEventKind,
         now: datetime,
         *,
         text: str | None = None,
@@ -180,7 +180,9 @@ class ReportStore:
         await self.session.flush()
         return event
 
-    async def timeline(self, report: Report, kinds: Sequence[str] | None = None) -> list[TimelineMessage]:
+    async def timeline(
+        self, report: Report, kinds: Sequence[CaseEventKind] | None = None
+    ) -> list[TimelineMessage]:
         statement = select(CaseEvent).where(CaseEvent.report_id == report.id)
         if kinds is not None:
             statement = statement.where(CaseEvent.kind.in_(kinds))
@@ -205,7 +207,11 @@ class ReportStore:
         statement = (
             select(CaseEvent, Report)
             .join(Report, Report.id == CaseEvent.report_id)
-            .where(CaseEvent.report_id.in_(reports), CaseEvent.kind == "officer_reply", CaseEvent.id > after)
+            .where(
+                CaseEvent.report_id.in_(reports),
+                CaseEvent.kind == CaseEventKind.OFFICER_REPLY,
+                CaseEvent.id > after,
+            )
             .order_by(CaseEvent.id)
         )
         rows = (await self.session.execute(statement)).all()

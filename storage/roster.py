@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.roster import KINDS, RosterError
+from flows.roster import ChangeKind, RosterError
 from flows.vocabulary import ON_ROSTER
 from storage.models import Officer, RosterException, Shift
 
@@ -28,18 +28,16 @@ async def add_change(
     unit_id: int,
     officer: Officer | None,
     day: str,
-    kind: str,
+    kind: ChangeKind,
     span: tuple[int, int] | None = None,
 ) -> None:
-    if kind not in KINDS:
-        raise RosterError(f"kind must be one of {', '.join(KINDS)}")
     try:
         date.fromisoformat(day)
     except ValueError:
         raise RosterError("dates are YYYY-MM-DD") from None
-    if (kind == "holiday") != (officer is None):
+    if (kind is ChangeKind.HOLIDAY) != (officer is None):
         raise RosterError("a holiday is for the whole unit; leave and extra shifts name an officer")
-    if kind == "extra" and span is None:
+    if kind is ChangeKind.EXTRA and span is None:
         raise RosterError("an extra shift needs its hours")
     starts, ends = span if span else (None, None)
     session.add(

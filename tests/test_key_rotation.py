@@ -11,7 +11,7 @@ from sqlalchemy import LargeBinary, func, select
 
 from bot.hotline import Hotline
 from flows import inbound as ev
-from flows.vocabulary import Channel
+from flows.vocabulary import CaseEventKind, Channel
 from storage.attachments import AttachmentStore
 from storage.crypto import Keyring
 from storage.inbox import Inbox
@@ -52,7 +52,7 @@ async def fill(hotline: Hotline) -> tuple[str, str]:
         report = await session.scalar(select(Report))
         assert report is not None
         store = ReportStore(session, keyring, await unit_ids(session))
-        await store.add_event(report, "officer_reply", now, text="Kami sudah ke rumahnya.")
+        await store.add_event(report, CaseEventKind.OFFICER_REPLY, now, text="Kami sudah ke rumahnya.")
         attachment = await AttachmentStore(session, keyring).add(
             source_key="terminal:photo-1",
             conversation_key=keyring.pseudonym("terminal", USER),

@@ -16,7 +16,7 @@ from bot.hotline import Hotline
 from bot.runtime import Inbound
 from bot.scheduler import Scheduler
 from flows import inbound as ev
-from flows.roster import DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
+from flows.roster import ChangeKind, DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
 from flows.vocabulary import Channel
 from storage.models import CaseEvent, Officer, Report, Unit
 from storage.models_delivery import Job
@@ -58,11 +58,14 @@ class TestRoster:
     def test_leave_holiday_and_extra_shifts(self) -> None:
         tuesday = date(2026, 11, 24)
         moment = at(WIB, "2026-11-24 10:00")
-        assert on_duty([self.day], [DatedChange(2, tuesday, "leave")], WIB, moment) == set()
-        assert on_duty([self.day], [DatedChange(None, tuesday, "holiday")], WIB, moment) == set()
-        swap = [DatedChange(2, tuesday, "leave"), DatedChange(3, tuesday, "extra", 7 * 60, 15 * 60)]
+        assert on_duty([self.day], [DatedChange(2, tuesday, ChangeKind.LEAVE)], WIB, moment) == set()
+        assert on_duty([self.day], [DatedChange(None, tuesday, ChangeKind.HOLIDAY)], WIB, moment) == set()
+        swap = [
+            DatedChange(2, tuesday, ChangeKind.LEAVE),
+            DatedChange(3, tuesday, ChangeKind.EXTRA, 7 * 60, 15 * 60),
+        ]
         assert on_duty([self.day], swap, WIB, moment) == {3}
-        monday_leave = [DatedChange(1, date(2026, 11, 23), "leave")]
+        monday_leave = [DatedChange(1, date(2026, 11, 23), ChangeKind.LEAVE)]
         assert on_duty([self.night], monday_leave, WIB, at(WIB, "2026-11-24 02:00")) == set(), (
             "leave on the day an overnight shift starts covers its morning too"
         )
@@ -276,12 +279,12 @@ async def test_roster_changes_are_validated(hotline: Hotline, morning: FakeClock
     people = await staff(hotline, morning)
     async with hotline.sessions() as session, session.begin():
         with pytest.raises(RosterError):
-            await add_change(session, people["ani"].unit_id, None, "2026-12-25", "leave")
+            await add_change(session, people["ani"].unit_id, None, "2026-12-25", ChangeKind.LEAVE)
         with pytest.raises(RosterError):
-            await add_change(session, people["ani"].unit_id, people["ani"], "25-12-2026", "leave")
+            await add_change(session, people["ani"].unit_id, people["ani"], "25-12-2026", ChangeKind.LEAVE)
         with pytest.raises(RosterError):
             parse_days("senin")
-        await add_change(session, people["ani"].unit_id, None, "2026-11-23", "holiday")
+        await add_change(session, people["ani"].unit_id, None, "2026-11-23", ChangeKind.HOLIDAY)
     report = await file(hotline, "on-a-holiday")
     assert report.assignee_id is None
 
@@ -350,7 +353,9 @@ async def test_a_roster_change_that_puts_someone_on_duty_picks_up_waiting_cases(
     report = await file(hotline, "at-night")
     assert report.assignee_id is None
     async with hotline.sessions() as session, session.begin():
-        await add_change(session, people["ani"].unit_id, people["citra"], "2026-11-24", "extra", (0, 6 * 60))
+        await add_change(
+            session, people["ani"].unit_id, people["citra"], "2026-11-24", ChangeKind.EXTRA, (0, 6 * 60)
+        )
         unit = await session.get(Unit, people["ani"].unit_id)
         assert unit is not None
         assert await hotline.router.pick_up_waiting(session, unit, morning()) == 1

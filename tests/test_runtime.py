@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.hotline import Hotline
 from bot.runtime import Inbound
 from flows import inbound as ev
-from flows.vocabulary import Channel
+from flows.vocabulary import CaseEventKind, Channel
 from storage.models import AuditEntry, CaseEvent, DeliveryAddress, Report
 from storage.reports import ReportStore
 from storage.units import unit_ids
@@ -121,7 +121,7 @@ async def test_status_check_and_reply_with_the_receipt_code(hotline: Hotline) ->
     [report] = await reports(hotline)
     async with hotline.sessions() as session, session.begin():
         await (await store(hotline, session)).add_event(
-            report, "officer_reply", hotline.runtime.clock(), text="Kami sudah ke rumahnya."
+            report, CaseEventKind.OFFICER_REPLY, hotline.runtime.clock(), text="Kami sudah ke rumahnya."
         )
     await say(hotline, ev.Choice("status"))
     text = await say(hotline, code)

@@ -28,6 +28,7 @@ from bot.telegram.updates import Interpretation, MediaRef, Unreadable, interpret
 from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
+from flows.vocabulary import CaseEventKind
 from storage.attachments import AttachmentStore
 from storage.inbox import PendingUpdate
 from storage.models import DeliveryAddress
@@ -294,5 +295,5 @@ async def mark_blocked(session: AsyncSession, outbox: Outbox, destination: str, 
         address.blocked_at = now
         report = await reports.get(address.report_id)
         if report is not None:
-            await reports.add_event(report, "reporter_blocked", now, detail={"channel": CHANNEL})
+            await reports.add_event(report, CaseEventKind.REPORTER_BLOCKED, now, detail={"channel": CHANNEL})
     await session.flush()
