@@ -20,7 +20,7 @@ from bot.replies import ReplyRefused, reply_to_reporter
 from flows.access import can_assign, can_read_content, can_view, may_handle
 from flows.lifecycle import Move
 from flows.sla import Deadline, deadline
-from flows.vocabulary import ON_ROSTER, Announcement, CaseEventKind, Role, Urgency
+from flows.vocabulary import ON_ROSTER, Announcement, CaseEventKind, Door, Role, Urgency
 from storage.attachments import AttachmentStore
 from storage.canned_replies import replies_or_defaults
 from storage.case_reads import mark_seen
@@ -199,7 +199,9 @@ class Desk(Closing, Referrals):
         return result
 
     async def _act_acknowledge(self, report: Report, form: dict[str, str]) -> str:
-        result = await acknowledge(self.session, self.reports, report, self.officer, self.now, via="console")
+        result = await acknowledge(
+            self.session, self.reports, report, self.officer, self.now, via=Door.CONSOLE
+        )
         if result.outcome == "refused":
             raise ActionRefused("console.error.not_allowed")
         return "console.done.acknowledged" if result.outcome == "acknowledged" else "console.done.already"
@@ -260,6 +262,7 @@ class Desk(Closing, Referrals):
                 self.officer,
                 text,
                 self.now,
+                Door.CONSOLE,
             )
         except ReplyRefused as exc:
             raise ActionRefused("console.error.not_allowed") from exc

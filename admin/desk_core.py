@@ -15,7 +15,7 @@ from flows.access import can_read_content, may_handle
 from flows.deployment import Deployment
 from flows.i18n import Catalogues
 from flows.lifecycle import Move
-from flows.vocabulary import CLOSED, CaseEventKind
+from flows.vocabulary import CLOSED, CaseEventKind, Door
 from storage import audit
 from storage.cases import Actor, Particulars, carry_out, decide_move
 from storage.crypto import Keyring
@@ -63,7 +63,7 @@ class DeskCore:
         return text
 
     async def _may(self, report: Report, move: Move) -> bool:
-        actor = Actor.officer_on(self.officer, report, "console")
+        actor = Actor.officer_on(self.officer, report, Door.CONSOLE)
         return (await decide_move(self.session, report, actor, move, self.now)).allowed
 
     async def _move(
@@ -75,7 +75,7 @@ class DeskCore:
         refusal: str = "console.error.not_allowed",
     ) -> None:
         """A status change by the lifecycle's rule (which also erases the reply address on closing)."""
-        actor = Actor.officer_on(self.officer, report, "console")
+        actor = Actor.officer_on(self.officer, report, Door.CONSOLE)
         if not (await carry_out(self.reports, report, actor, move, self.now, particulars)).allowed:
             raise ActionRefused(refusal)
 
@@ -87,7 +87,7 @@ class DeskCore:
         await audit.record(
             self.session,
             action=action,
-            actor="console",
+            actor=Door.CONSOLE,
             officer_id=self.officer.id,
             report_id=report.id,
             now=self.now,

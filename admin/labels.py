@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows.i18n import N_
 from flows.keys import URGENCY_LABELS
 from flows.roster import ChangeKind
-from flows.vocabulary import CaseEventKind, ReferralStatus, Role, Status
+from flows.vocabulary import CaseEventKind, Door, ReferralStatus, Role, Status
 
 ROLE = {
     Role.OFFICER: N_("console.role.officer"),
@@ -180,11 +180,11 @@ CHANGE = {
     ChangeKind.EXTRA: N_("console.roster.kind.extra"),
 }
 ACTOR = {
-    "system": N_("console.audit.actor.system"),
-    "reporter": N_("console.audit.actor.reporter"),
-    "cli": N_("console.audit.actor.cli"),
-    "telegram": N_("console.audit.actor.telegram"),
-    "console": N_("console.audit.actor.console"),
+    Door.SYSTEM: N_("console.audit.actor.system"),
+    Door.REPORTER: N_("console.audit.actor.reporter"),
+    Door.CLI: N_("console.audit.actor.cli"),
+    Door.TELEGRAM: N_("console.audit.actor.telegram"),
+    Door.CONSOLE: N_("console.audit.actor.console"),
 }
 MESSAGES_MORE = (
     N_("console.done.reopened"),

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from admin.form_values import form_fields
 from admin.pages import Pages
+from flows.vocabulary import Door
 from storage import audit
 from storage.officers import HASHER
 
@@ -42,7 +43,7 @@ class PasswordPages(Pages):
                     await audit.record(
                         signed.session,
                         action="password_changed",
-                        actor="console",
+                        actor=Door.CONSOLE,
                         officer_id=officer.id,
                         now=self.now(),
                     )

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from admin.pages import HEADERS, Pages
 from bot.push import application_server_key, settings_vapid
+from flows.vocabulary import Door
 from storage import audit
 from storage.push_subscriptions import InvalidSubscription, PushSubscriptions, Subscription
 
@@ -59,7 +60,7 @@ class PushPages(Pages):
             await audit.record(
                 signed.session,
                 action="push_on",
-                actor="console",
+                actor=Door.CONSOLE,
                 officer_id=signed.officer.id,
                 now=self.now(),
             )
@@ -81,7 +82,7 @@ class PushPages(Pages):
                 await audit.record(
                     signed.session,
                     action="push_off",
-                    actor="console",
+                    actor=Door.CONSOLE,
                     officer_id=signed.officer.id,
                     now=self.now(),
                 )

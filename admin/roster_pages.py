@@ -15,7 +15,7 @@ from admin.form_values import clean, form_fields, parse_id
 from admin.pages import Pages, Signed
 from admin.unit_pages import SUPERVISING
 from flows.roster import ChangeKind, RosterError, format_minutes, parse_span
-from flows.vocabulary import ON_ROSTER
+from flows.vocabulary import ON_ROSTER, Door
 from storage import audit
 from storage.duty import duty_now
 from storage.models import Officer, RosterException, Shift, Unit
@@ -106,7 +106,7 @@ class RosterPages(Pages):
         await audit.record(
             signed.session,
             action=f"roster_{kind}",
-            actor="console",
+            actor=Door.CONSOLE,
             officer_id=signed.officer.id,
             now=self.now(),
             detail={"target": target.id if target else None},
@@ -137,7 +137,7 @@ class RosterPages(Pages):
             await audit.record(
                 signed.session,
                 action="roster_delete",
-                actor="console",
+                actor=Door.CONSOLE,
                 officer_id=signed.officer.id,
                 now=self.now(),
                 detail={"kind": kind},

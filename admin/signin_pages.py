@@ -16,7 +16,7 @@ from admin.pages import Pages
 from bot.hotline import Hotline
 from bot.slow_checks import SLOW_CHECKS
 from flows.i18n import N_
-from flows.vocabulary import Role
+from flows.vocabulary import Door, Role
 from storage import audit
 from storage.models import ConsoleSession, Officer
 from storage.officers import totp_context
@@ -62,7 +62,7 @@ class SignInPages(Pages):
                     await audit.record(
                         session,
                         action=f"login_{result.outcome}",
-                        actor="console",
+                        actor=Door.CONSOLE,
                         officer_id=officer.id,
                         now=now,
                     )
@@ -78,7 +78,9 @@ class SignInPages(Pages):
             pending = signin.needs_totp(officer)
             token = await sessions.open_session(session, officer, now, pending_totp=pending)
             if not pending:
-                await audit.record(session, action="login", actor="console", officer_id=officer.id, now=now)
+                await audit.record(
+                    session, action="login", actor=Door.CONSOLE, officer_id=officer.id, now=now
+                )
         response = RedirectResponse("/admin/totp" if pending else "/admin", status_code=303)
         self._set_cookie(response, token)
         return response
@@ -144,7 +146,7 @@ class SignInPages(Pages):
         if enrolling:
             officer.totp_sealed = self.keyring.seal(secret.encode(), totp_context(officer))
         action = "login" if row.pending_totp else "totp_enabled"
-        await audit.record(session, action=action, actor="console", officer_id=officer.id, now=now)
+        await audit.record(session, action=action, actor=Door.CONSOLE, officer_id=officer.id, now=now)
         await sessions.revoke(session, row, now)
         token = await sessions.open_session(session, officer, now, pending_totp=False)
         response = RedirectResponse("/admin", status_code=303)
@@ -156,7 +158,7 @@ class SignInPages(Pages):
     ) -> Response:
         """Too many wrong codes: the session ends and signing in starts again from the password."""
         now = self.now()
-        await audit.record(session, action="totp_locked", actor="console", officer_id=officer.id, now=now)
+        await audit.record(session, action="totp_locked", actor=Door.CONSOLE, officer_id=officer.id, now=now)
         await sessions.revoke(session, row, now)
         error = N_("console.totp.too_many")
         response = self.render(request, "login.html", officer.locale, status=429, error=error)
@@ -169,7 +171,9 @@ class SignInPages(Pages):
             found = await sessions.find(session, request.cookies.get(sessions.COOKIE), now)
             if found is not None:
                 await sessions.revoke(session, found[0], now)
-                await audit.record(session, action="logout", actor="console", officer_id=found[1].id, now=now)
+                await audit.record(
+                    session, action="logout", actor=Door.CONSOLE, officer_id=found[1].id, now=now
+                )
         response = RedirectResponse("/admin/login", status_code=303)
         response.delete_cookie(sessions.COOKIE, path="/admin")
         return response

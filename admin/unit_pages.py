@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from admin import stats, stats_export
 from admin.pages import HEADERS, Pages, Signed
-from flows.vocabulary import Role
+from flows.vocabulary import Door, Role
 from storage import audit
 from storage.models import Unit
 
@@ -70,7 +70,7 @@ class UnitPages(Pages):
             await audit.record(
                 signed.session,
                 action="export",
-                actor="console",
+                actor=Door.CONSOLE,
                 officer_id=officer.id,
                 now=self.now(),
                 detail={"quarter": summary.quarter.label},

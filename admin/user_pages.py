@@ -16,7 +16,7 @@ from starlette.routing import Route
 from admin import sessions
 from admin.form_values import form_fields, parse_id
 from admin.pages import Pages, Signed
-from flows.vocabulary import Role
+from flows.vocabulary import Door, Role
 from storage import attempts, audit
 from storage.models import Officer, Unit
 from storage.officer_links import issue_code
@@ -104,7 +104,7 @@ class UserPages(Pages):
             await audit.record(
                 signed.session,
                 action=f"user_{action}",
-                actor="console",
+                actor=Door.CONSOLE,
                 officer_id=admin.id,
                 now=now,
                 detail={"target": target.id},

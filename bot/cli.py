@@ -17,7 +17,7 @@ from bot.deployment_file import load_deployment
 from bot.hotline import Hotline
 from bot.settings import Settings
 from flows.deployment import DeploymentError
-from flows.vocabulary import Role
+from flows.vocabulary import Door, Role
 from storage.secret import SecretKeyError
 
 T = TypeVar("T")
@@ -252,6 +252,7 @@ def officer_reply(reference: str, username: str, text: str) -> None:
                     account,
                     text,
                     hotline.clock(),
+                    Door.CLI,
                 )
             except ReplyRefused as exc:
                 raise click.ClickException(str(exc)) from None

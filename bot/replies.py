@@ -16,7 +16,7 @@ from bot.whatsapp import render as whatsapp_render
 from flows.access import may_handle
 from flows.i18n import N_, Catalogues
 from flows.outbound import Reply
-from flows.vocabulary import CaseEventKind
+from flows.vocabulary import CaseEventKind, Door
 from storage import audit
 from storage.crypto import Keyring
 from storage.models import DeliveryAddress, Officer, Report
@@ -44,13 +44,14 @@ async def reply_to_reporter(
     officer: Officer,
     text: str,
     now: datetime,
+    via: Door,
 ) -> int:
     """Returns how many chats the reply was queued for (0: only readable by receipt code)."""
     if not may_handle(officer, report):
         raise ReplyRefused("this officer may not reply on this case")
     await reports.add_event(report, CaseEventKind.OFFICER_REPLY, now, text=text, officer_id=officer.id)
     await audit.record(
-        session, action="reply", actor="officer", officer_id=officer.id, report_id=report.id, now=now
+        session, action="reply", actor=via, officer_id=officer.id, report_id=report.id, now=now
     )
     outbox = Outbox(session, keyring)
     queued = 0

@@ -148,3 +148,16 @@ class ReferralStatus(StrEnum):
 
 OPEN_REFERRALS: tuple[ReferralStatus, ...] = (ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED)
 """Referrals still waiting on the other service: they keep a case from closing and can be overdue."""
+
+
+class Door(StrEnum):
+    """Through which door an audited action came (the audit trail's "who" when no officer did it)."""
+
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    """An officer's button or link code in Telegram."""
+    CLI = "cli"
+    """An operator at the ``hotline`` command."""
+    REPORTER = "reporter"
+    SYSTEM = "system"
+    """The scheduler and the retention purge."""

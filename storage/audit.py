@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.vocabulary import Door
 from storage.models import AuditEntry
 
 MAX_DETAIL_VALUE = 64
@@ -19,7 +20,7 @@ async def record(
     session: AsyncSession,
     *,
     action: str,
-    actor: str,
+    actor: Door,
     now: datetime,
     officer_id: int | None = None,
     report_id: int | None = None,

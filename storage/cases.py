@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.access import may_handle as may_handle  # the rule lives in flows; many callers import it here
 from flows.access import party
 from flows.lifecycle import Case, Decision, Emission, Move, Party, decide
-from flows.vocabulary import CaseEventKind, Status
+from flows.vocabulary import CaseEventKind, Door, Status
 from storage import audit
 from storage.models import AuditEntry, DeliveryAddress, Officer, Report
 from storage.reports import ReportStore
@@ -29,11 +29,11 @@ class Actor:
     """Who makes a move and through which door (``via`` names it in the audit trail)."""
 
     party: Party
-    via: str
+    via: Door
     officer: Officer | None = None
 
     @classmethod
-    def officer_on(cls, officer: Officer, report: Report, via: str) -> Actor:
+    def officer_on(cls, officer: Officer, report: Report, via: Door) -> Actor:
         return cls(party(officer, report), via, officer)
 
     @property
@@ -41,8 +41,8 @@ class Actor:
         return self.officer.id if self.officer else None
 
 
-REPORTER = Actor(Party.REPORTER, "reporter")
-SCHEDULER = Actor(Party.SCHEDULER, "system")
+REPORTER = Actor(Party.REPORTER, Door.REPORTER)
+SCHEDULER = Actor(Party.SCHEDULER, Door.SYSTEM)
 
 
 async def has_read(session: AsyncSession, officer_id: int, report_id: int) -> bool:
@@ -221,7 +221,7 @@ class AckResult:
 
 
 async def acknowledge(
-    session: AsyncSession, reports: ReportStore, report: Report, officer: Officer, now: datetime, via: str
+    session: AsyncSession, reports: ReportStore, report: Report, officer: Officer, now: datetime, via: Door
 ) -> AckResult:
     """Terima, from any door: the console button, the Telegram button, ``hotline case``."""
     actor = Actor.officer_on(officer, report, via)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.hotline import Hotline
 from flows import inbound as ev
 from flows.lifecycle import Move
-from flows.vocabulary import Status
+from flows.vocabulary import Door, Status
 from storage.cases import Actor, Particulars, carry_out
 from storage.models import CaseEvent, DeliveryAddress, Officer, Report
 from storage.reports import ReportStore
@@ -31,7 +31,7 @@ async def resolve(hotline: Hotline, reference: str, by: Officer) -> None:
         assert report is not None
         now = hotline.runtime.clock()
         for move in (Move.ACKNOWLEDGE, Move.RESOLVE):
-            actor = Actor.officer_on(by, report, "test")
+            actor = Actor.officer_on(by, report, Door.CONSOLE)
             decision = await carry_out(
                 reports, report, actor, move, now, Particulars(outcome="kembali-keluarga")
             )

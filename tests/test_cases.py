@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.hotline import Hotline
 from flows import inbound as ev
 from flows.lifecycle import Move
-from flows.vocabulary import Role, Status
+from flows.vocabulary import Door, Role, Status
 from storage import audit
 from storage.cases import Actor, Particulars, acknowledge, carry_out
 from storage.models import AuditEntry, CaseEvent, DeliveryAddress, Officer, Report
@@ -41,7 +41,7 @@ async def move(
 ) -> bool:
     async with hotline.sessions() as session, session.begin():
         report = (await session.scalars(select(Report))).one()
-        actor = Actor.officer_on(officer, report, "test")
+        actor = Actor.officer_on(officer, report, Door.CONSOLE)
         reports = ReportStore(session, hotline.settings.keyring)
         return (await carry_out(reports, report, actor, what, hotline.runtime.clock(), particulars)).allowed
 
@@ -55,7 +55,12 @@ async def test_taking_a_case_assigns_it_and_writes_one_timeline_entry(
     async with hotline.sessions() as session, session.begin():
         report = (await session.scalars(select(Report))).one()
         result = await acknowledge(
-            session, ReportStore(session, hotline.settings.keyring), report, people["ani"], clock(), "test"
+            session,
+            ReportStore(session, hotline.settings.keyring),
+            report,
+            people["ani"],
+            clock(),
+            Door.CONSOLE,
         )
     assert (result.outcome, result.by) == ("acknowledged", "Ani")
     report = await the_report(hotline)
@@ -70,7 +75,12 @@ async def test_taking_a_case_assigns_it_and_writes_one_timeline_entry(
     async with hotline.sessions() as session, session.begin():
         report = (await session.scalars(select(Report))).one()
         again = await acknowledge(
-            session, ReportStore(session, hotline.settings.keyring), report, people["bayu"], clock(), "test"
+            session,
+            ReportStore(session, hotline.settings.keyring),
+            report,
+            people["bayu"],
+            clock(),
+            Door.CONSOLE,
         )
     assert (again.outcome, again.by) == ("refused", None), "bayu may not touch ani's case"
 
@@ -87,7 +97,7 @@ async def test_closing_as_invalid_waits_until_the_closer_has_read_the_report(hot
         await audit.record(
             session,
             action="read_content",
-            actor="test",
+            actor=Door.CONSOLE,
             officer_id=people["sari"].id,
             report_id=report.id,
             now=now,
@@ -134,7 +144,7 @@ async def test_a_reporter_writing_after_an_invalid_closure_leaves_it_closed(hotl
         await audit.record(
             session,
             action="read_content",
-            actor="test",
+            actor=Door.CONSOLE,
             officer_id=people["ani"].id,
             report_id=report.id,
             now=now,

@@ -234,12 +234,14 @@ async def test_audit_rows_and_logs_hold_no_content(server: Harness) -> None:
     await officer.post(f"/admin/cases/{reference}/reply", {"text": "Kami akan berkunjung besok pagi."})
     await server.api.wait_for(lambda: any("berkunjung besok pagi" in t for t in server.api.texts(9106)))
     mine = server.query(
-        "SELECT a.action FROM audit_log a JOIN reports r ON r.id = a.report_id WHERE r.reference = ?",
+        "SELECT a.action, a.actor FROM audit_log a JOIN reports r ON r.id = a.report_id"
+        " WHERE r.reference = ?",
         reference,
     )
-    assert {"acknowledge", "read_content", "reply"} <= {action for (action,) in mine}, (
+    assert {"acknowledge", "read_content", "reply"} <= {action for (action, _) in mine}, (
         "reads and acts audited"
     )
+    assert ("reply", "console") in mine, "the console's reply is audited as the console's"
     for row in server.query("SELECT action, detail FROM audit_log"):
         assert "ditinggal sendirian" not in str(row) and "berkunjung" not in str(row)
     log = (server.folder / "serve.log").read_text()

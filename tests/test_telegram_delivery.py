@@ -156,6 +156,8 @@ async def test_an_officer_links_gets_the_urgent_case_and_takes_it(server: Harnes
         "Kami segera ke lokasi. Tetap di tempat aman.",
     )
     await server.api.wait_for(lambda: any("Kami segera ke lokasi" in t for t in server.api.texts(reporter)))
+    replies = server.query("SELECT actor FROM audit_log WHERE report_id = ? AND action = 'reply'", report_id)
+    assert replies == [("cli",)], "the audit trail says the reply came from the command line"
 
 
 async def test_429_then_5xx_then_timeouts_deliver_every_message_once(server: Harness) -> None:

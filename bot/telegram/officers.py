@@ -16,7 +16,7 @@ from bot.telegram import CHANNEL
 from bot.telegram.updates import ACK_PREFIX
 from flows.deployment import Deployment
 from flows.i18n import N_, Catalogues
-from flows.vocabulary import Announcement, OutboxPurpose, Status, Urgency
+from flows.vocabulary import Announcement, Door, OutboxPurpose, Status, Urgency
 from storage.cases import acknowledge
 from storage.crypto import Keyring
 from storage.models import Officer, Report
@@ -109,7 +109,7 @@ class OfficerDesk:
         report = await reports.get(int(argument)) if argument.isdigit() else None
         if officer is None or report is None:
             return self.t(N_("officer.ack_refused")), False
-        result = await acknowledge(session, reports, report, officer, now, via="telegram")
+        result = await acknowledge(session, reports, report, officer, now, via=Door.TELEGRAM)
         if result.outcome == "acknowledged":
             return self.t(N_("officer.acked"), reference=report.reference, name=officer.display_name), True
         if result.outcome == "already":
