@@ -77,9 +77,9 @@ def db_upgrade() -> None:
     """Apply Alembic migrations up to the newest schema."""
 
     async def done(hotline: Hotline) -> None:
-        from storage.migrate import current_revision
+        from storage.migrate import stamped_revision
 
-        click.echo(f"database at revision {await current_revision(hotline.engine)}")
+        click.echo(f"database at revision {await stamped_revision(hotline.engine)}")
 
     run_with_hotline(done)
 

@@ -64,12 +64,3 @@ async def stamped_revision(engine: AsyncEngine) -> str | None:
     except DBAPIError:
         return None
 
-
-async def current_revision(engine: AsyncEngine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    def read(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
-
-    async with engine.connect() as connection:
-        return await connection.run_sync(read)

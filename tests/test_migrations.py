@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
@@ -56,3 +59,11 @@ async def test_a_new_database_has_no_stamp_and_is_created(tmp_path: object) -> N
         assert await stamped_revision(engine) == newest_revision()
     finally:
         await engine.dispose()
+
+
+def test_the_upgrade_command_says_which_revision_the_database_is_at(sandbox_env: dict[str, str]) -> None:
+    hotline = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "hotline")
+    done = subprocess.run(
+        [hotline, "db", "upgrade"], env=sandbox_env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == f"database at revision {newest_revision()}"
