@@ -9,7 +9,9 @@ failure: the failed message is retried with backoff (or ``retry_after``, which a
 whole channel), the rest are released to wait behind it. Wake-ups are immediate: any transaction
 in this process that queues a message for the channel wakes its sender when it commits. A sender
 that ``hands_over`` is given what this process queues for a chat with nothing else pending
-directly, already leased (``storage.handover``): no round at all on the happy path.
+directly, already leased (``storage.handover``): no round at all on the happy path. On
+PostgreSQL, what another process settles wakes a sender that one of its chats held up
+(``storage.wakeups``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
 from bot.pacing import Pacer
 from bot.worker import cancelled, woken
-from storage import handover
+from storage import handover, wakeups
 from storage.models_delivery import OutboxMessage
 from storage.outbox import Claimed, Outbox, on_commit
 
@@ -87,12 +89,19 @@ class OutboxSender:
         self._busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
-        self._unsubscribe = on_commit(self.channel, self.wake)
+        self._unsubscribe = on_commit(hotline.engine.sync_engine, self.channel, self.wake)
         self._unhand: Callable[[], None] | None = None
         self._deferred: set[str] = set()
         """Destinations with messages due that a round left, as they were in flight here."""
         self._waiting: dict[str, list[Claimed]] = {}
         """Chains handed over while their destination was still in flight here."""
+        self._blocked: set[str] = set()
+        """Destinations with messages due behind one another process has leased (or a retry)."""
+        self._heard_meanwhile: list[frozenset[str] | None] | None = None
+        """While a claim is under way: what other processes settled meanwhile (the claim may have
+        read those chats just before they moved on)."""
+        self._listener: asyncio.Task[None] | None = None
+        self.listening = asyncio.Event()
 
     # What a channel supplies.
 
@@ -156,6 +165,10 @@ class OutboxSender:
         return Outbox(session, self.keyring, self.backoff_base)
 
     async def run(self) -> None:
+        if self._listener is None and wakeups.announces(self.hotline.engine):
+            engine = self.hotline.engine
+            hearing = wakeups.listen_for_settled(engine, self.channel, self._heard, self.listening)
+            self._listener = asyncio.create_task(hearing, name=f"{self.channel}-outbox-wakeups")
         if self.hands_over and self._unhand is None:
             taker = handover.Taker(self.lease, self.take, self._has_room, self.chain_limit)
             self._unhand = handover.on_handover(self.hotline.engine.sync_engine, self.channel, taker)
@@ -173,11 +186,20 @@ class OutboxSender:
             await woken(self._wake, timeout)
 
     async def stop(self) -> None:
+        if self._listener is not None:
+            await cancelled([self._listener])
         self._unsubscribe()
         if self._unhand is not None:
             self._unhand()
         await cancelled(self._tasks)
         await self.settler.drain()
+
+    def _heard(self, destinations: frozenset[str] | None) -> None:
+        """Another process settled messages of these chats: go if one of them held this sender up."""
+        if self._heard_meanwhile is not None:
+            self._heard_meanwhile.append(destinations)
+        elif _holds_up(self._blocked, destinations):
+            self.wake()
 
     def _has_room(self) -> bool:
         return len(self._busy) < self.concurrency
@@ -195,16 +217,35 @@ class OutboxSender:
         room = self.concurrency - len(self._busy)
         if room <= 0:
             return 0, 0
+        blocked: set[str] = set()
+        heard: list[frozenset[str] | None] = []
+        self._heard_meanwhile = heard
+        try:
+            chains = await self._claim(room, blocked)
+        finally:
+            self._heard_meanwhile = None
+        self._blocked = blocked
+        if any(_holds_up(blocked, destinations) for destinations in heard):
+            self.wake()
+        for chain in chains:
+            self._start(chain)
+        return len(chains), room
+
+    async def _claim(self, room: int, blocked: set[str]) -> list[list[Claimed]]:
         async with self.hotline.sessions() as session, session.begin():
             outbox = self.outbox(session)
             now = self.hotline.runtime.clock()
             chains = await outbox.claim_chains(
-                self.channel, now, self.lease, room, self._busy, self.chain_limit, self._deferred
+                self.channel,
+                now,
+                self.lease,
+                room,
+                self._busy,
+                self.chain_limit,
+                self._deferred,
+                blocked,
             )
-            chains = [kept for chain in chains if (kept := await self.screen(session, outbox, chain, now))]
-        for chain in chains:
-            self._start(chain)
-        return len(chains), room
+            return [kept for chain in chains if (kept := await self.screen(session, outbox, chain, now))]
 
     def _start(self, chain: list[Claimed]) -> None:
         self._busy.add(chain[0].destination)
@@ -256,6 +297,7 @@ class OutboxSender:
         todo = [s for s in settlements if s.message.id in unsettled]
         sent = [s for s in todo if s.result.outcome == Outcome.SENT]
         await outbox.sent_many(self.channel, [s.message for s in sent], now)
+        await wakeups.announce_settled(session, self.channel, {s.message.destination for s in todo})
         await self.sent(session, [(s.message, s.result) for s in sent], now)
         others = [s for s in todo if s.result.outcome != Outcome.SENT]
         rows = await outbox.rows([s.message.id for s in others]) if others else {}
@@ -271,3 +313,7 @@ class OutboxSender:
                 outbox.dead(row, now, result.error)
             await self.settled(session, outbox, row, result, now)
         return [None] * len(settlements)
+
+
+def _holds_up(blocked: set[str], settled: frozenset[str] | None) -> bool:
+    return bool(blocked) and (settled is None or not blocked.isdisjoint(settled))

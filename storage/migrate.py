@@ -63,4 +63,3 @@ async def stamped_revision(engine: AsyncEngine) -> str | None:
             return (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
     except DBAPIError:
         return None
-

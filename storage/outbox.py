@@ -99,21 +99,22 @@ _SENT = (
     .where(_TABLE.c.id == bindparam("message_id"))
     .values(sent_at=bindparam("now"), sealed=bindparam("emptied"))
 )
-_WAKERS: dict[str, list[Callable[[], None]]] = defaultdict(list)
+_WAKERS: dict[tuple[Any, str], list[Callable[[], None]]] = defaultdict(list)
 _QUEUED = "outbox_channels"
 
 
-def on_commit(channel: str, callback: Callable[[], None]) -> Callable[[], None]:
-    """Call ``callback`` whenever a transaction in this process that queued a message for
-    ``channel`` commits (the sender wakes at once instead of polling); returns the undo."""
-    _WAKERS[channel].append(callback)
-    return lambda: _WAKERS[channel].remove(callback)
+def on_commit(bind: Any, channel: str, callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` whenever a transaction in this process on ``bind`` (the database's sync
+    engine) that queued a message for ``channel`` commits (the sender wakes at once instead of
+    polling); returns the undo."""
+    _WAKERS[(bind, channel)].append(callback)
+    return lambda: _WAKERS[(bind, channel)].remove(callback)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     for channel in session.info.pop(_QUEUED, ()):
-        for callback in list(_WAKERS.get(channel, ())):
+        for callback in list(_WAKERS.get((session.get_bind(), channel), ())):
             callback()
 
 
@@ -213,10 +214,12 @@ class Outbox:
         busy: Collection[str] = (),
         chain_limit: int = 10,
         deferred: set[str] | None = None,
+        blocked: set[str] | None = None,
     ) -> list[list[Claimed]]:
         """Lease, per destination, the run of its oldest pending messages that are due; the most
         urgent destinations first. ``busy``: destinations this sender is still working on (those
-        of them with messages due are added to ``deferred``)."""
+        of them with messages due are added to ``deferred``). ``blocked`` gets the destinations
+        with messages due behind one leased elsewhere or waiting for its retry."""
         await self.session.flush()
         heads = (
             select(OutboxMessage.destination, func.max(OutboxMessage.priority).label("priority"))
@@ -249,6 +252,8 @@ class Outbox:
                 continue
             if row.not_before > now:  # leased elsewhere, or waiting to be retried: the rest wait too
                 stopped.add(row.destination)
+                if blocked is not None:
+                    blocked.add(row.destination)
                 continue
             chains[row.destination].append(row)
         ids = [row.id for chain in chains.values() for row in chain]
