@@ -7,12 +7,14 @@ order, without polling. ``BEGIN IMMEDIATE`` and a busy timeout stay, for the rar
 (a CLI command beside ``serve``). Read-only work — health checks, idle sweeps, the sender's
 look-ups, the inbox scan — goes through a second engine of ``query_only`` connections in deferred
 transactions (WAL snapshots), so it never waits for the writer. On PostgreSQL both are one engine.
+SQLite's connections run each statement in one trip to their thread (``storage.sqlite_driver``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,11 @@ def _sqlite(url: str, *, begin: str, query_only: bool = False, **kwargs: Any) ->
     if database in (None, "", ":memory:"):
         raise ValueError("use a SQLite file: an in-memory database is one shared connection")
     _owner_only(Path(database))
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    from storage import sqlite_driver
+
+    timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+    opened = partial(sqlite_driver.connect, database, timeout=timeout, check_same_thread=False)
+    engine = create_async_engine(url, async_creator=opened, **kwargs)
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
