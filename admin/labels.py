@@ -146,6 +146,7 @@ AUDIT = {
     "roster_leave": N_("audit.roster_leave"),
     "roster_weekly": N_("audit.roster_weekly"),
     "routed_handover": N_("audit.routed_handover"),
+    "routed_nobody": N_("audit.routed_nobody"),
     "routed_roster": N_("audit.routed_roster"),
     "routed_shift_start": N_("audit.routed_shift_start"),
     "status": N_("audit.status"),

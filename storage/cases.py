@@ -180,7 +180,8 @@ class _Writer:
             **(self.given.detail or {}),
         }
         await self._event(CaseEventKind.ASSIGNED if new is not None else CaseEventKind.UNASSIGNED, detail)
-        action = f"routed_{self.given.reason}" if self.actor.party is Party.SCHEDULER else "assigned"
+        routed = "nobody" if new is None else self.given.reason
+        action = f"routed_{routed}" if self.actor.party is Party.SCHEDULER else "assigned"
         await _audit(self.reports.session, self.report, self.actor, action, self.now, {"to": new})
 
     async def _escalated_event(self) -> None:

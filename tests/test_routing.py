@@ -18,7 +18,7 @@ from bot.scheduler import Scheduler
 from flows import inbound as ev
 from flows.roster import ChangeKind, DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
 from flows.vocabulary import Channel
-from storage.models import CaseEvent, Officer, Report, Unit
+from storage.models import AuditEntry, CaseEvent, Officer, Report, Unit
 from storage.models_delivery import Job
 from storage.officers import add_officer
 from storage.roster import add_change, add_shifts
@@ -287,6 +287,11 @@ async def test_roster_changes_are_validated(hotline: Hotline, morning: FakeClock
         await add_change(session, people["ani"].unit_id, None, "2026-11-23", ChangeKind.HOLIDAY)
     report = await file(hotline, "on-a-holiday")
     assert report.assignee_id is None
+    async with hotline.sessions() as session:
+        actions = (
+            await session.scalars(select(AuditEntry.action).where(AuditEntry.report_id == report.id))
+        ).all()
+    assert "routed_nobody" in actions and "routed_roster" not in actions, "the audit trail says nobody got it"
 
 
 async def test_closed_reports_lose_their_content_after_retention(
