@@ -244,7 +244,7 @@ class Desk(Closing, Referrals):
             or target.role not in ON_ROSTER
         ):
             raise ActionRefused("console.error.invalid")
-        await self._move(report, Move.ASSIGN, Particulars(assignee_id=target.id, reason="console"))
+        await self._move(report, Move.ASSIGN, Particulars(assignee_id=target.id))
         for announcer in self.announcers:
             await announcer.announce(self.session, report, [target], Announcement.ASSIGNED, self.now)
         return "console.done.assigned"

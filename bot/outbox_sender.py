@@ -172,6 +172,12 @@ class OutboxSender:
         if self.hands_over and self._unhand is None:
             taker = handover.Taker(self.lease, self.take, self._has_room, self.chain_limit)
             self._unhand = handover.on_handover(self.hotline.engine.sync_engine, self.channel, taker)
+        try:
+            await self._rounds()
+        finally:  # a sender stopped by cancelling run() alone (the push sender) stops listening too
+            await self._stop_listening()
+
+    async def _rounds(self) -> None:
         while True:
             self._wake.clear()
             try:
@@ -185,9 +191,13 @@ class OutboxSender:
             timeout = IDLE_SECONDS if claimed else await self._idle_seconds()
             await woken(self._wake, timeout)
 
+    async def _stop_listening(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await cancelled([listener])
+
     async def stop(self) -> None:
-        if self._listener is not None:
-            await cancelled([self._listener])
+        await self._stop_listening()
         self._unsubscribe()
         if self._unhand is not None:
             self._unhand()

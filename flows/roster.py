@@ -91,8 +91,8 @@ def on_duty(
     today = local.date()
     yesterday = today - timedelta(days=1)
     changes = list(changes)
-    holidays = {c.day for c in changes if c.kind is ChangeKind.HOLIDAY}
-    leave = {(c.officer_id, c.day) for c in changes if c.kind is ChangeKind.LEAVE}
+    holidays = {c.day for c in changes if c.kind == ChangeKind.HOLIDAY}
+    leave = {(c.officer_id, c.day) for c in changes if c.kind == ChangeKind.LEAVE}
 
     def works(officer_id: int, day: date) -> bool:
         return day not in holidays and (officer_id, day) not in leave
@@ -108,7 +108,7 @@ def on_duty(
                 present.add(shift.officer_id)
     for change in changes:
         if (
-            change.kind is not ChangeKind.EXTRA
+            change.kind != ChangeKind.EXTRA
             or change.officer_id is None
             or change.starts is None
             or change.ends is None

@@ -50,9 +50,12 @@ def create_read_engine(url: str, writer: AsyncEngine) -> AsyncEngine:
 
 
 def _sqlite(url: str, *, begin: str, query_only: bool = False, **kwargs: Any) -> AsyncEngine:
-    database = make_url(url).database
-    if database in (None, "", ":memory:"):
+    parsed = make_url(url)
+    if parsed.database in (None, "", ":memory:"):
         raise ValueError("use a SQLite file: an in-memory database is one shared connection")
+    if parsed.query:
+        raise ValueError("a SQLite database URL takes no options (?…): the service sets its own")
+    database = os.path.abspath(parsed.database)  # one file, whatever the working directory later
     _owner_only(Path(database))
     from storage import sqlite_driver
 

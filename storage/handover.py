@@ -52,8 +52,15 @@ _TAKERS: dict[tuple[Any, str], list[Taker]] = {}
 def on_handover(bind: Any, channel: str, taker: Taker) -> Callable[[], None]:
     """Have ``taker`` send what this process queues for ``channel`` on ``bind`` (the database's
     sync engine); returns the undo."""
-    _TAKERS.setdefault((bind, channel), []).append(taker)
-    return lambda: _TAKERS[(bind, channel)].remove(taker)
+    key = (bind, channel)
+    _TAKERS.setdefault(key, []).append(taker)
+
+    def undo() -> None:
+        _TAKERS[key].remove(taker)
+        if not _TAKERS[key]:
+            del _TAKERS[key]
+
+    return undo
 
 
 def taker(bind: Any, channel: str) -> Taker | None:

@@ -107,8 +107,15 @@ def on_commit(bind: Any, channel: str, callback: Callable[[], None]) -> Callable
     """Call ``callback`` whenever a transaction in this process on ``bind`` (the database's sync
     engine) that queued a message for ``channel`` commits (the sender wakes at once instead of
     polling); returns the undo."""
-    _WAKERS[(bind, channel)].append(callback)
-    return lambda: _WAKERS[(bind, channel)].remove(callback)
+    key = (bind, channel)
+    _WAKERS[key].append(callback)
+
+    def undo() -> None:
+        _WAKERS[key].remove(callback)
+        if not _WAKERS[key]:
+            del _WAKERS[key]  # a disposed engine is not kept alive by its empty list
+
+    return undo
 
 
 @event.listens_for(Session, "after_commit")

@@ -32,6 +32,10 @@ async def add_change(
     span: tuple[int, int] | None = None,
 ) -> None:
     try:
+        kind = ChangeKind(kind)
+    except ValueError:
+        raise RosterError(f"kind must be one of {', '.join(ChangeKind)}") from None
+    try:
         date.fromisoformat(day)
     except ValueError:
         raise RosterError("dates are YYYY-MM-DD") from None

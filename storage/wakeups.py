@@ -66,16 +66,19 @@ async def listen_for_settled(
             heard(frozenset(named) if isinstance(named, list) else None)
 
     listening = listening or asyncio.Event()
+    any_chat = json.dumps({"channel": channel, "destinations": None})
     while True:
         try:
-            await _listen_until_lost(engine, on_notify, listening)
+            await _listen_until_lost(engine, on_notify, listening, any_chat)
         except Exception as exc:
             log.warning("%s outbox: not hearing other processes (%s); polling", channel, type(exc).__name__)
         listening.clear()
         await asyncio.sleep(RECONNECT_SECONDS)
 
 
-async def _listen_until_lost(engine: AsyncEngine, on_notify: Any, listening: asyncio.Event) -> None:
+async def _listen_until_lost(
+    engine: AsyncEngine, on_notify: Any, listening: asyncio.Event, any_chat: str
+) -> None:
     async with engine.connect() as connection:
         driver = (await connection.get_raw_connection()).driver_connection
         assert driver is not None
@@ -83,6 +86,7 @@ async def _listen_until_lost(engine: AsyncEngine, on_notify: Any, listening: asy
         driver.add_termination_listener(lambda _connection: lost.set())
         await driver.add_listener(TOPIC, on_notify)
         listening.set()
+        on_notify(None, 0, TOPIC, any_chat)  # what was settled while nobody listened: look again
         try:
             await lost.wait()
         finally:

@@ -284,6 +284,8 @@ async def test_roster_changes_are_validated(hotline: Hotline, morning: FakeClock
             await add_change(session, people["ani"].unit_id, people["ani"], "25-12-2026", ChangeKind.LEAVE)
         with pytest.raises(RosterError):
             parse_days("senin")
+        with pytest.raises(RosterError):
+            await add_change(session, people["ani"].unit_id, None, "2026-12-25", "libur")  # type: ignore[arg-type]
         await add_change(session, people["ani"].unit_id, None, "2026-11-23", ChangeKind.HOLIDAY)
     report = await file(hotline, "on-a-holiday")
     assert report.assignee_id is None

@@ -65,3 +65,25 @@ async def test_rows_counts_ids_and_errors_come_back(engine: AsyncEngine) -> None
     async with engine.connect() as connection:  # closed above without a commit
         rows = (await connection.execute(text("SELECT id, word FROM notes ORDER BY id"))).all()
     assert [tuple(r) for r in rows] == [(1, "satu"), (2, "dua!")], "what failed or was not committed is gone"
+
+
+async def test_the_database_file_stays_where_the_url_pointed_when_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "here").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    engine = create_engine("sqlite+aiosqlite:///./hotline.db")
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    finally:
+        await engine.dispose()
+    assert (tmp_path / "here" / "hotline.db").exists()
+    assert not (tmp_path / "elsewhere" / "hotline.db").exists()
+
+
+def test_options_in_a_sqlite_url_are_refused_not_ignored(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no options"):
+        create_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}?timeout=1")

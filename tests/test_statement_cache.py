@@ -25,12 +25,16 @@ async def test_a_second_web_report_compiles_no_statement(hotline: Hotline) -> No
     first = WebReporter(app, "36.80.3.1")
     await first.report("Cerita pertama.")
     compiled: Counter[str] = Counter()
+    cached = 0
 
     def seen(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
         if not isinstance(context, DefaultExecutionContext) or statement.startswith(DRIVER_SQL):
             return
         if context.cache_hit.name not in COMPILED_BEFORE:
             compiled[f"{context.cache_hit.name}: {statement[:90]}"] += 1
+        else:
+            nonlocal cached
+            cached += 1
 
     engines = {hotline.engine.sync_engine, hotline.read_engine.sync_engine}  # one on PostgreSQL
     for engine in engines:
@@ -44,3 +48,4 @@ async def test_a_second_web_report_compiles_no_statement(hotline: Hotline) -> No
         await first.close()
         await second.close()
     assert not compiled, compiled
+    assert cached > 50, "the report's statements were all seen"

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot import outbox_sender
 from bot.hotline import Hotline
+from bot.worker import cancelled
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
@@ -18,7 +20,7 @@ from tests.conftest import (
     require_postgres,
     template,
 )
-from tests.scripted_sender import CHAT, WITHIN, queue, started, stopped
+from tests.scripted_sender import CHAT, WITHIN, Scripted, queue, started, stopped
 from tests.waiting import until
 
 
@@ -64,3 +66,17 @@ async def test_a_reply_behind_another_processs_message_goes_once_that_one_is_set
     finally:
         await stopped(first, first_running)
         await stopped(second, second_running)
+
+
+async def test_a_sender_stopped_by_cancelling_its_run_stops_listening(
+    two_processes: tuple[Hotline, Hotline],
+) -> None:
+    """The push sender is stopped so; its listener had kept a pooled connection after shutdown."""
+    one, _ = two_processes
+    sender = Scripted(one)
+    running = asyncio.create_task(sender.run())
+    await until(sender.listening.is_set, WITHIN)
+    pool: Any = one.engine.pool
+    await until(lambda: pool.checkedout() == 1, WITHIN)  # listening holds one connection
+    await cancelled([running])
+    assert pool.checkedout() == 0
