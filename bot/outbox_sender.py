@@ -33,7 +33,7 @@ from bot.pacing import Pacer
 from bot.worker import cancelled, woken
 from storage import handover, wakeups
 from storage.models_delivery import OutboxMessage
-from storage.outbox import Claimed, Outbox, on_commit
+from storage.outbox import Claimed, Outbox
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 1.0
@@ -89,7 +89,7 @@ class OutboxSender:
         self._busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
-        self._unsubscribe = on_commit(hotline.engine.sync_engine, self.channel, self.wake)
+        self._unsubscribe = wakeups.on_commit(hotline.engine.sync_engine, self.channel, self.wake)
         self._unhand: Callable[[], None] | None = None
         self._deferred: set[str] = set()
         """Destinations with messages due that a round left, as they were in flight here."""

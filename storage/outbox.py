@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, event, exists, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from flows.vocabulary import Channel, OutboxPurpose
-from storage import handover
+from storage import handover, wakeups
 from storage.crypto import DecryptionError, Keyring
 from storage.models_delivery import OutboxMessage
 from storage.queueing import next_in_line
@@ -99,35 +99,6 @@ _SENT = (
     .where(_TABLE.c.id == bindparam("message_id"))
     .values(sent_at=bindparam("now"), sealed=bindparam("emptied"))
 )
-_WAKERS: dict[tuple[Any, str], list[Callable[[], None]]] = defaultdict(list)
-_QUEUED = "outbox_channels"
-
-
-def on_commit(bind: Any, channel: str, callback: Callable[[], None]) -> Callable[[], None]:
-    """Call ``callback`` whenever a transaction in this process on ``bind`` (the database's sync
-    engine) that queued a message for ``channel`` commits (the sender wakes at once instead of
-    polling); returns the undo."""
-    key = (bind, channel)
-    _WAKERS[key].append(callback)
-
-    def undo() -> None:
-        _WAKERS[key].remove(callback)
-        if not _WAKERS[key]:
-            del _WAKERS[key]  # a disposed engine is not kept alive by its empty list
-
-    return undo
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    for channel in session.info.pop(_QUEUED, ()):
-        for callback in list(_WAKERS.get((session.get_bind(), channel), ())):
-            callback()
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_QUEUED, None)
 
 
 def backoff(attempts: int, base_seconds: float) -> timedelta:
@@ -178,7 +149,7 @@ class Outbox:
                 chains.setdefault((m.channel, m.destination), []).append(claimed)
         if plain:
             await self.session.execute(_PUT, [self._row(m, now, now) for m in plain])
-            self.session.info.setdefault(_QUEUED, set()).update(m.channel for m in plain)
+            wakeups.queued(self.session, {m.channel for m in plain})
 
     def _row(self, m: Outgoing, now: datetime, due: datetime) -> dict[str, Any]:
         return {

@@ -1,7 +1,7 @@
-"""What one server process tells the others at once: the chats whose messages it has settled
-(PostgreSQL's LISTEN/NOTIFY).
+"""Waking senders at once instead of letting them poll: inside a process, when a transaction that
+queued messages commits; across processes on PostgreSQL, when another process has settled the
+chats' earlier messages (LISTEN/NOTIFY).
 
-Inside a process a commit wakes the sender it concerns at once (``storage.outbox.on_commit``).
 Another process used to learn only from its next poll, up to a second later: a reply queued in
 one process behind a message that another process was still sending waited that long. Now the
 process that settles announces which chats it settled (a NOTIFY, delivered when its transaction
@@ -18,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,42 @@ MAX_PAYLOAD = 7000
 """Bytes; PostgreSQL refuses a payload of 8000 or more. Longer lists are announced as "any"."""
 RECONNECT_SECONDS = 1.0
 _NOTIFY = text("SELECT pg_notify(:topic, :payload)")
+
+_WAKERS: dict[tuple[Any, str], list[Callable[[], None]]] = defaultdict(list)
+_QUEUED = "outbox_channels"
+
+
+def on_commit(bind: Any, channel: str, callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` whenever a transaction in this process on ``bind`` (the database's sync
+    engine) that queued a message for ``channel`` commits (the sender wakes at once instead of
+    polling); returns the undo."""
+    key = (bind, channel)
+    _WAKERS[key].append(callback)
+
+    def undo() -> None:
+        _WAKERS[key].remove(callback)
+        if not _WAKERS[key]:
+            del _WAKERS[key]  # a disposed engine is not kept alive by its empty list
+
+    return undo
+
+
+def queued(session: AsyncSession, channels: Collection[str]) -> None:
+    """This transaction queued messages for ``channels``: their senders wake when it commits."""
+    session.info.setdefault(_QUEUED, set()).update(channels)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    for channel in session.info.pop(_QUEUED, ()):
+        for callback in list(_WAKERS.get((session.get_bind(), channel), ())):
+            callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_QUEUED, None)
+
 
 Heard = Callable[[frozenset[str] | None], None]
 """Called with the chats another process settled; None when there were too many to name."""
