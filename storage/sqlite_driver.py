@@ -90,7 +90,9 @@ class OneTripConnection(aiosqlite.Connection):
 
     async def rollback(self) -> None:
         """The pool rolls back every connection it gets back, nearly always after a commit: with no
-        transaction open there is nothing to do, and no trip is made."""
+        transaction open there is nothing to do, and no trip is made. Read from the event loop's
+        thread, which is safe as SQLAlchemy runs one operation at a time on a connection (and
+        discards a connection whose statement was cancelled)."""
         if self._conn.in_transaction:
             await super().rollback()
 
