@@ -292,6 +292,8 @@ def test_hapus_wipes_the_conversation(chat: Chat, catalogues: Catalogues) -> Non
         ("danger", "tidak tahu", "danger", "unknown"),
         ("sex", "cewek", "sex", "female"),
         ("contact", "anonim", "contact", "anonymous"),
+        ("contact", "lewati", "contact", "anonymous"),
+        ("contact", "nggak usah", "contact", "anonymous"),
     ],
 )
 def test_everyday_words_answer_the_options(

@@ -17,7 +17,7 @@ from bot.runtime import Inbound
 from bot.scheduler import Scheduler
 from flows import inbound as ev
 from flows.roster import ChangeKind, DatedChange, WeeklyShift, least_loaded, on_duty, parse_days, parse_span
-from flows.vocabulary import Channel
+from flows.vocabulary import CaseEventKind, Channel, Status
 from storage.models import AuditEntry, CaseEvent, Officer, Report, Unit
 from storage.models_delivery import Job
 from storage.officers import add_officer
@@ -308,8 +308,9 @@ async def test_closed_reports_lose_their_content_after_retention(
     async with hotline.sessions() as session, session.begin():
         store = ReportStore(session, hotline.settings.keyring, await unit_ids(session))
         row = await session.get(Report, report.id)
-        await store.add_event(row, "note", morning(), text="catatan rahasia")  # type: ignore[arg-type]
-        row.status, row.closed_at = "selesai", morning()  # type: ignore[union-attr]
+        assert row is not None
+        await store.add_event(row, CaseEventKind.NOTE, morning(), text="catatan rahasia")
+        row.status, row.closed_at = Status.RESOLVED, morning()
     scheduler = Scheduler(hotline.sessions, hotline.clock, hotline.router, hotline.deployment)
     await scheduler.ensure_recurring()
     morning.advance(days=729)
