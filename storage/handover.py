@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from storage.senders_here import PerChannel
+
 if TYPE_CHECKING:
     from storage.outbox import Claimed
 
@@ -45,27 +47,18 @@ class Taker:
     """The longest chain its lease covers at the channel's pace (the rest is queued plain)."""
 
 
-_TAKERS: dict[tuple[Any, str], list[Taker]] = {}
-"""Per database engine and channel: the senders running in this process."""
+_TAKERS: PerChannel[Taker] = PerChannel()
 
 
 def on_handover(bind: Any, channel: str, taker: Taker) -> Callable[[], None]:
     """Have ``taker`` send what this process queues for ``channel`` on ``bind`` (the database's
     sync engine); returns the undo."""
-    key = (bind, channel)
-    _TAKERS.setdefault(key, []).append(taker)
-
-    def undo() -> None:
-        _TAKERS[key].remove(taker)
-        if not _TAKERS[key]:
-            del _TAKERS[key]
-
-    return undo
+    return _TAKERS.add(bind, channel, taker)
 
 
 def taker(bind: Any, channel: str) -> Taker | None:
     """The sender to hand messages to, if one runs here and has room for more."""
-    found = _TAKERS.get((bind, channel))
+    found = _TAKERS.get(bind, channel)
     return found[-1] if found and found[-1].room() else None
 
 
@@ -79,7 +72,7 @@ def handed(info: dict[Any, Any]) -> dict[tuple[str, str], Chain]:
 def _after_commit(session: Session) -> None:
     chains: dict[tuple[str, str], Chain] = session.info.pop(_LEASED, {})
     for (channel, _destination), chain in chains.items():
-        found = _TAKERS.get((session.get_bind(), channel))
+        found = _TAKERS.get(session.get_bind(), channel)
         if found:  # else (its sender stopped meanwhile) the lease runs out
             found[-1].take(chain)
 

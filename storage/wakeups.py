@@ -18,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
+
+from storage.senders_here import PerChannel
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ MAX_PAYLOAD = 7000
 RECONNECT_SECONDS = 1.0
 _NOTIFY = text("SELECT pg_notify(:topic, :payload)")
 
-_WAKERS: dict[tuple[Any, str], list[Callable[[], None]]] = defaultdict(list)
+_WAKERS: PerChannel[Callable[[], None]] = PerChannel()
 _QUEUED = "outbox_channels"
 
 
@@ -42,15 +43,7 @@ def on_commit(bind: Any, channel: str, callback: Callable[[], None]) -> Callable
     """Call ``callback`` whenever a transaction in this process on ``bind`` (the database's sync
     engine) that queued a message for ``channel`` commits (the sender wakes at once instead of
     polling); returns the undo."""
-    key = (bind, channel)
-    _WAKERS[key].append(callback)
-
-    def undo() -> None:
-        _WAKERS[key].remove(callback)
-        if not _WAKERS[key]:
-            del _WAKERS[key]  # a disposed engine is not kept alive by its empty list
-
-    return undo
+    return _WAKERS.add(bind, channel, callback)
 
 
 def queued(session: AsyncSession, channels: Collection[str]) -> None:
@@ -61,7 +54,7 @@ def queued(session: AsyncSession, channels: Collection[str]) -> None:
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     for channel in session.info.pop(_QUEUED, ()):
-        for callback in list(_WAKERS.get((session.get_bind(), channel), ())):
+        for callback in list(_WAKERS.get(session.get_bind(), channel)):
             callback()
 
 
