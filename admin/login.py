@@ -81,8 +81,8 @@ class SignIn:
         account_key = self.keyring.counter_key("login-account", name.casefold())
         address_key = self.keyring.counter_key("login-address", address)
         async with self.sessions() as session, session.begin():
-            account_hits = await attempts.hit(session, account_key, WINDOW, now)
-            address_hits = await attempts.hit(session, address_key, WINDOW, now)
+            hits = await attempts.hit_many(session, [(account_key, WINDOW), (address_key, WINDOW)], now)
+            account_hits, address_hits = hits[account_key], hits[address_key]
             officer = await session.scalar(select(Officer).where(Officer.username == name))
         stored = officer.password_hash if officer is not None and officer.active else None
         officer_id = officer.id if officer is not None else None

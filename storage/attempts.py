@@ -1,9 +1,9 @@
 """Counting attempts in fixed windows, in the database, so every server process sees one count.
 
-One ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` per attempt: the row is created, counted or
-restarted and read back in a single statement, so parallel attempts can never both read the same
-count (a read-modify-write would let 40 parallel guesses end with a count of 4). Works the same
-on SQLite (3.35+) and PostgreSQL.
+One ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` per attempt, for all its counters at once:
+each row is created, counted or restarted and read back in a single statement, so parallel
+attempts can never both read the same count (a read-modify-write would let 40 parallel guesses
+end with a count of 4). Works the same on SQLite (3.35+) and PostgreSQL.
 """
 
 from __future__ import annotations
