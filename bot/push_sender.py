@@ -97,10 +97,8 @@ class PushSender(OutboxSender):
     async def sent(
         self, session: AsyncSession, sent: Sequence[tuple[Claimed, Result]], now: datetime
     ) -> None:
-        for message, _result in sent:
-            device = await session.get(PushSubscription, _device_of(message.destination))
-            if device is not None:
-                device.last_sent_at = now
+        devices = {_device_of(message.destination) for message, _result in sent}
+        await PushSubscriptions(session, self.keyring).sent_to(devices, now)
 
     async def settled(
         self, session: AsyncSession, outbox: Outbox, row: OutboxMessage, result: Result, now: datetime

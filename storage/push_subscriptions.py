@@ -9,13 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
@@ -117,6 +117,15 @@ class PushSubscriptions:
     async def forget(self, subscription_id: int) -> None:
         """The push service said the subscription is gone (404/410)."""
         await self.session.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
+
+    async def sent_to(self, subscription_ids: Collection[int], now: datetime) -> None:
+        """Notifications went to these devices (one statement for a settled batch)."""
+        if subscription_ids:
+            await self.session.execute(
+                update(PushSubscription)
+                .where(PushSubscription.id.in_(list(subscription_ids)))
+                .values(last_sent_at=now)
+            )
 
     async def forget_officer(self, officer_id: int) -> None:
         """A deactivated account's devices stop waking up."""
