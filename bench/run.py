@@ -6,7 +6,8 @@ in-process Bot API stand-in; (b, c) a burst of 2,000 /start from 2,000
 chats within 5 s against a stand-in that enforces Telegram's limits (30 messages/s, one a second
 per chat, 429 + retry_after beyond), the hotline paced and the bare echo not; (d) web chat whole
 reports vs a bare Starlette + SQLAlchemy one-transaction endpoint on the same database; (e)
-PostgreSQL with one and two server processes; (f) cold start and idle memory. Server CPU-seconds
+PostgreSQL with one and two server processes; (f) cold start and idle memory; (t) the Bot API
+client alone, the hotline's connection pools against the library's default. Server CPU-seconds
 per message are shown beside each throughput: the load generator shares the machine's cores.
 
 ``--quick`` runs every part shorter and smaller (a smoke test of the benchmark itself).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import platform
@@ -32,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.quantile import quantile
 from bench.servers import (
+    ROOT,
     WEBHOOK_SECRET,
     Server,
     cpu_of,
@@ -57,6 +60,7 @@ class Plan:
     web_seconds: float = 15.0
     postgres_seconds: float = 15.0
     starts: int = 3
+    client_calls: int = 2000
 
 
 QUICK = Plan(
@@ -69,6 +73,7 @@ QUICK = Plan(
     web_seconds=4,
     postgres_seconds=4,
     starts=1,
+    client_calls=200,
 )
 
 
@@ -296,6 +301,28 @@ async def part_e(folder: Path, plan: Plan) -> None:
     )
 
 
+async def part_t(folder: Path, plan: Plan) -> None:
+    print("(t) the Bot API client alone, 50 calls in flight: spread pools against one pool", flush=True)
+    api = await FakeBotAPI().start()
+    try:
+        argv = [sys.executable, "-m", "bench.transport", api.url, TOKEN, str(plan.client_calls)]
+        process = await asyncio.create_subprocess_exec(*argv, cwd=ROOT, stdout=subprocess.PIPE)
+        out, _ = await process.communicate()
+    finally:
+        await api.stop()
+    spent = json.loads(out)
+    spread, one_pool = spent["spread"], spent["one_pool"]
+    row(
+        "(t)",
+        "python-telegram-bot sendMessage, 50 in flight to 50 chats, 64 connections "
+        "(median of 3 alternating rounds)",
+        f"{spread * 1000:.2f} CPU ms/call (eight pools of eight)",
+        f"one httpx pool of 64: {one_pool * 1000:.2f} CPU ms/call",
+        f"{spread / one_pool:.0%} of its CPU",
+        "(no target: the measurement behind bot/spread_transport.py)",
+    )
+
+
 def bare_import() -> tuple[float, float]:
     """Seconds and peak MB of a fresh interpreter importing python-telegram-bot, nothing else."""
     code = (
@@ -352,7 +379,7 @@ async def part_f(folder: Path, plan: Plan) -> None:
     )
 
 
-PARTS = {"f": part_f, "a": part_a, "bc": part_bc, "d": part_d, "e": part_e}
+PARTS = {"f": part_f, "a": part_a, "bc": part_bc, "d": part_d, "e": part_e, "t": part_t}
 """(f) first: a cold start is measured on a quiet machine, not in the wake of the others' load."""
 
 

@@ -14,9 +14,11 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
+from bot.spread_transport import SpreadTransport
 
 CONNECTIONS = 64
-"""Sends to different chats run in parallel; each needs its own connection."""
+"""Sends to different chats run in parallel; each needs its own connection (spread over several
+small pools, see ``bot.spread_transport``)."""
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -31,6 +33,7 @@ def make_bot(settings: Settings) -> Bot:
             write_timeout=timeout,
             connect_timeout=timeout,
             pool_timeout=timeout,
+            httpx_kwargs={"transport": SpreadTransport(connections)},
         )
 
     return Bot(

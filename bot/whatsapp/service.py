@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.group_commit import GroupCommit
 from bot.hotline import Hotline
+from bot.spread_transport import SpreadTransport
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.processor import WhatsAppProcessor
 from bot.whatsapp.render import Renderer
@@ -20,6 +21,9 @@ from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.updates import Status
 from bot.worker import cancelled
 from storage.models_delivery import OutboxMessage
+
+CONNECTIONS = 64
+"""Sends to different numbers run in parallel; each needs its own connection."""
 
 
 class WhatsAppService:
@@ -30,7 +34,7 @@ class WhatsAppService:
         self.http = httpx.AsyncClient(
             headers={"Authorization": f"Bearer {settings.whatsapp_token.get_secret_value()}"},
             timeout=settings.telegram_timeout,
-            limits=httpx.Limits(max_connections=64),
+            transport=SpreadTransport(CONNECTIONS),
         )
         self.renderer = Renderer(hotline.catalogues)
         self.processor = WhatsAppProcessor(hotline, self.http, self.renderer)
