@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.background import Background
 from bot.body_limit import KIB, BodyLimit, Limits
@@ -89,18 +89,23 @@ def create_app(hotline: Hotline, pages: Sequence[BaseRoute] = ()) -> Starlette:
 
 
 def with_csrf(app: ASGIApp, hotline: Hotline) -> ASGIApp:
-    """Every state-changing console request carries the signed double-submit token (asgi-csrf);
-    webhooks are authenticated by their own secrets instead."""
+    """Every state-changing console request carries the signed double-submit token (asgi-csrf).
+    Only the console passes through it: webhooks are authenticated by their own secrets, the web
+    chat by its session, and the middleware signs a fresh token for every request it sees."""
     protected: ASGIApp = asgi_csrf(
         app,
         signing_secret=hotline.settings.keyring.service_secret("console", "csrf"),
         always_protect={"/admin/login", "/admin/logout"},
-        skip_if_scope=lambda scope: not scope.get("path", "").startswith("/admin"),
         cookie_path="/admin",
         cookie_secure=True,
         cookie_samesite="Strict",
     )
-    return protected
+
+    async def console_only(scope: Scope, receive: Receive, send: Send) -> None:
+        inner = protected if scope.get("path", "").startswith("/admin") else app
+        await inner(scope, receive, send)
+
+    return console_only
 
 
 FORM_LIMIT = 64 * KIB
