@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import platform
@@ -34,15 +33,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.quantile import quantile
 from bench.servers import (
-    ROOT,
     WEBHOOK_SECRET,
     Server,
     cpu_of,
     hotline_server,
     postgres_database,
+    profile,
     python_server,
 )
 from bench.telegram_load import Burst, Result, burst, closed_loop
+from bench.transport import client_cpu
 from bench.webchat_load import bare_loop, reports_loop
 from tests.botapi import TOKEN, FakeBotAPI, Limits
 
@@ -112,16 +112,6 @@ def throughput(result: Result, unit: str = "msgs/s") -> str:
 
 def met(ok: bool) -> str:
     return "met" if ok else "NOT met"
-
-
-def profile(server: Server, seconds: float) -> subprocess.Popen[bytes] | None:
-    """``BENCH_PROFILE=out.txt``: sample the server with py-spy while it is under load."""
-    target = os.environ.get("BENCH_PROFILE")
-    if not target or server.process is None:
-        return None
-    spy = str(Path(sys.executable).with_name("py-spy"))
-    argv = [spy, "record", "--pid", str(server.process.pid), "--duration", str(int(seconds)), "--gil"]
-    return subprocess.Popen([*argv, "--format", "raw", "--output", target, "--nonblocking"])
 
 
 async def with_cpu(servers: list[Server], work: Awaitable[Result]) -> Result:
@@ -303,19 +293,11 @@ async def part_e(folder: Path, plan: Plan) -> None:
 
 async def part_t(folder: Path, plan: Plan) -> None:
     print("(t) the Bot API client alone, 50 calls in flight: spread pools against one pool", flush=True)
-    api = await FakeBotAPI().start()
-    try:
-        argv = [sys.executable, "-m", "bench.transport", api.url, TOKEN, str(plan.client_calls)]
-        process = await asyncio.create_subprocess_exec(*argv, cwd=ROOT, stdout=subprocess.PIPE)
-        out, _ = await process.communicate()
-    finally:
-        await api.stop()
-    spent = json.loads(out)
+    spent = await client_cpu(plan.client_calls)
     spread, one_pool = spent["spread"], spent["one_pool"]
     row(
         "(t)",
-        "python-telegram-bot sendMessage, 50 in flight to 50 chats, 64 connections "
-        "(median of 3 alternating rounds)",
+        "python-telegram-bot sendMessage, 50 in flight to 50 chats, 64 connections (median of 3 rounds)",
         f"{spread * 1000:.2f} CPU ms/call (eight pools of eight)",
         f"one httpx pool of 64: {one_pool * 1000:.2f} CPU ms/call",
         f"{spread / one_pool:.0%} of its CPU",

@@ -106,6 +106,16 @@ def python_server(folder: Path, module: str, **env: str) -> Server:
     return Server([sys.executable, "-m", module], clean_env(PYTHONPATH=str(ROOT), **env), folder)
 
 
+def profile(server: Server, seconds: float) -> subprocess.Popen[bytes] | None:
+    """``BENCH_PROFILE=out.txt``: sample the server with py-spy while it is under load."""
+    target = os.environ.get("BENCH_PROFILE")
+    if not target or server.process is None:
+        return None
+    spy = str(Path(sys.executable).with_name("py-spy"))
+    argv = [spy, "record", "--pid", str(server.process.pid), "--duration", str(int(seconds)), "--gil"]
+    return subprocess.Popen([*argv, "--format", "raw", "--output", target, "--nonblocking"])
+
+
 def cpu_of(servers: list[Server]) -> float:
     return sum(s.cpu_seconds() for s in servers)
 

@@ -2,14 +2,16 @@
 hotline's connections (``SpreadTransport``: eight pools of eight) and through the library's default
 (one httpx pool of 64), in one process, rounds alternating.
 
-Run by ``bench/run.py`` with the Bot API stand-in in the benchmark's own process, so this process's
-CPU time is the client's alone. Prints one JSON line: seconds of CPU per call for each.
+``client_cpu`` runs this module in a subprocess against the Bot API stand-in in the caller's
+process, so the subprocess's CPU time is the client's alone; it prints one JSON line, seconds of
+CPU per call for each.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import sys
 import time
 from typing import Any
@@ -17,8 +19,10 @@ from typing import Any
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bench.servers import ROOT
 from bot.spread_transport import SpreadTransport
 from bot.telegram.calls import call
+from tests.botapi import TOKEN, FakeBotAPI
 
 CONNECTIONS = 64
 IN_FLIGHT = 50
@@ -58,6 +62,18 @@ async def main(url: str, token: str, count: int) -> None:
     for bot in bots.values():
         await bot.shutdown()
     print(json.dumps({name: sorted(values)[len(values) // 2] for name, values in spent.items()}))
+
+
+async def client_cpu(count: int) -> dict[str, float]:
+    api = await FakeBotAPI().start()
+    try:
+        argv = [sys.executable, "-m", "bench.transport", api.url, TOKEN, str(count)]
+        process = await asyncio.create_subprocess_exec(*argv, cwd=ROOT, stdout=subprocess.PIPE)
+        out, _ = await process.communicate()
+    finally:
+        await api.stop()
+    spent: dict[str, float] = json.loads(out)
+    return spent
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 httpcore 1.0's pool looks over every connection it holds each time a request starts or ends: it
 polls each idle socket and, for each idle one, lists all the connections again (quadratic; upstream
 encode/httpcore#1035, not released). With 50 sends in flight over one pool of 64, a Bot API call
-took 1.4–1.5 ms of CPU, against 1.0 ms over eight pools of eight (``make bench``, part t). The
+took 1.4–2.4 ms of CPU, against 1.0 ms over eight pools of eight (``make bench``, part t). The
 total number of connections stays what the sender needs (one per chat it sends to at once); each
 request goes to the pool with the fewest requests in flight, so a connection that hangs holds up
 only its own request.

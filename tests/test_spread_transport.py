@@ -19,6 +19,8 @@ class Server:
         self.peers: set[tuple[str, int]] = set()
         self.held = asyncio.Event()
         self.hold_path = "/hold"
+        self.holding = 0
+        self.arrived = asyncio.Condition()
         self.runner: web.AppRunner | None = None
         self.url = ""
 
@@ -26,6 +28,9 @@ class Server:
         assert request.transport is not None
         self.peers.add(request.transport.get_extra_info("peername"))
         if request.path == self.hold_path:
+            async with self.arrived:
+                self.holding += 1
+                self.arrived.notify_all()
             await self.held.wait()
         return web.json_response({"ok": True})
 
@@ -39,6 +44,10 @@ class Server:
         port = self.runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}"
         return self
+
+    async def holding_at_least(self, count: int) -> None:
+        async with self.arrived:
+            await asyncio.wait_for(self.arrived.wait_for(lambda: self.holding >= count), 5)
 
     async def stop(self) -> None:
         self.held.set()
@@ -57,8 +66,7 @@ async def test_requests_in_flight_are_spread_over_the_pools_and_given_back(serve
     transport = SpreadTransport(16, pools=8)
     async with httpx.AsyncClient(transport=transport, timeout=10) as client:
         calls = [asyncio.create_task(client.get(server.url + "/hold")) for _ in range(16)]
-        while sum(transport.in_flight) < 16:
-            await asyncio.sleep(0.01)
+        await server.holding_at_least(16)
         assert transport.in_flight == [2] * 8
         server.held.set()
         responses = await asyncio.gather(*calls)
@@ -70,8 +78,7 @@ async def test_a_hanging_call_holds_up_no_other(server: Server) -> None:
     transport = SpreadTransport(8, pools=4)
     async with httpx.AsyncClient(transport=transport, timeout=10) as client:
         hanging = [asyncio.create_task(client.get(server.url + "/hold")) for _ in range(4)]
-        while sum(transport.in_flight) < 4:
-            await asyncio.sleep(0.01)
+        await server.holding_at_least(4)
         others = await asyncio.wait_for(asyncio.gather(*(client.get(server.url + "/") for _ in range(40))), 5)
         assert [r.status_code for r in others] == [200] * 40
         assert transport.in_flight == [1] * 4
