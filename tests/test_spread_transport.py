@@ -27,6 +27,13 @@ class Server:
     async def handle(self, request: web.Request) -> web.Response:
         assert request.transport is not None
         self.peers.add(request.transport.get_extra_info("peername"))
+        if request.path == "/cut":  # promises 100 bytes, sends 10, hangs up
+            response = web.StreamResponse(headers={"Content-Length": "100"})
+            await response.prepare(request)
+            await response.write(b"0123456789")
+            assert request.transport is not None
+            request.transport.close()
+            return response
         if request.path == self.hold_path:
             async with self.arrived:
                 self.holding += 1
@@ -93,6 +100,16 @@ async def test_failed_calls_give_their_place_back() -> None:
             with pytest.raises(httpx.ConnectError):
                 await client.get("http://127.0.0.1:9/")  # nothing listens on the discard port
     assert transport.in_flight == [0, 0]
+
+
+async def test_a_response_cut_short_gives_its_place_back(server: Server) -> None:
+    transport = SpreadTransport(4, pools=2)
+    async with httpx.AsyncClient(transport=transport, timeout=5) as client:
+        for _ in range(4):
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.get(server.url + "/cut")
+        assert transport.in_flight == [0, 0]
+        assert (await client.get(server.url + "/")).status_code == 200
 
 
 async def test_connections_stay_open_between_bursts(server: Server) -> None:
