@@ -24,7 +24,7 @@ class Server:
         self.runner: web.AppRunner | None = None
         self.url = ""
 
-    async def handle(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         assert request.transport is not None
         self.peers.add(request.transport.get_extra_info("peername"))
         if request.path == "/cut":  # promises 100 bytes, sends 10, hangs up
