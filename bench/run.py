@@ -37,6 +37,7 @@ from bench.servers import (
     Server,
     cpu_of,
     hotline_server,
+    machine_idle,
     postgres_database,
     profile,
     python_server,
@@ -116,9 +117,11 @@ def met(ok: bool) -> str:
 
 async def with_cpu(servers: list[Server], work: Awaitable[Result]) -> Result:
     """``work``'s result with the CPU time the servers spent meanwhile."""
-    before = cpu_of(servers)
+    before, (idle, total) = cpu_of(servers), machine_idle()
     result = await work
     result.cpu = cpu_of(servers) - before
+    idle_after, total_after = machine_idle()
+    result.busy = 1 - (idle_after - idle) / ((total_after - total) or 1)
     return result
 
 
@@ -286,7 +289,7 @@ async def part_e(folder: Path, plan: Plan) -> None:
         f"Telegram whole reports, {plan.reporters} reporters closed loop, PostgreSQL, 2 processes",
         throughput(two),
         "1 process: " + throughput(one),
-        f"×{ratio:.2f}",
+        f"×{ratio:.2f}; all cores {one.busy:.0%} busy with 1, {two.busy:.0%} with 2",
         f"≥ ×1.6: {met(ratio >= 1.6)}",
     )
 

@@ -120,6 +120,14 @@ def cpu_of(servers: list[Server]) -> float:
     return sum(s.cpu_seconds() for s in servers)
 
 
+def machine_idle() -> tuple[float, float]:
+    """Idle and total CPU seconds of all cores since boot: with the load generator, the database
+    and the servers on the same cores, how busy the machine was says whether more could run."""
+    times = psutil.cpu_times()
+    idle = times.idle + getattr(times, "iowait", 0.0)
+    return idle, sum(times) - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0)
+
+
 @asynccontextmanager
 async def postgres_database() -> AsyncIterator[str | None]:
     """A throwaway database on the test server, dropped afterwards; None when unreachable."""

@@ -64,6 +64,7 @@ class Result:
     errors: int = 0
     elapsed: float = 0.0
     cpu: float = 0.0
+    busy: float = 0.0  # of all the machine's cores, meanwhile
 
     @property
     def rate(self) -> float:
@@ -79,6 +80,7 @@ class Result:
             self.errors + other.errors,
             self.elapsed + other.elapsed,
             self.cpu + other.cpu,
+            (self.busy * self.elapsed + other.busy * other.elapsed) / ((self.elapsed + other.elapsed) or 1),
         )
 
 
