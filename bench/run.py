@@ -116,7 +116,8 @@ def met(ok: bool) -> str:
 
 
 async def with_cpu(servers: list[Server], work: Awaitable[Result]) -> Result:
-    """``work``'s result with the CPU time the servers spent meanwhile."""
+    """``work``'s result with the CPU time the servers spent meanwhile, and how busy the whole
+    machine was (the load generator and the database share its cores)."""
     before, (idle, total) = cpu_of(servers), machine_idle()
     result = await work
     result.cpu = cpu_of(servers) - before
