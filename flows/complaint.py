@@ -22,7 +22,8 @@ from flows.outbound import Outcome, Reply, SubmitReport, WipeConversation
 from flows.prompts import Prompts
 from flows.reading import Reading
 from flows.status_check import STATUS_HANDLERS, message_recorded, receipt_checked
-from flows.steps import STEP_HANDLERS, STORY_MESSAGE_LIMIT, Handler, typed
+from flows.steps import STEP_HANDLERS, Handler, typed
+from flows.story import STORY_MESSAGE_LIMIT
 from flows.turn import Turn
 from flows.understanding import format_receipt, has_words, parse_command, receipt_digits
 
@@ -119,13 +120,17 @@ class ComplaintFlow:
         return self.reading.ear.hear(text)
 
     def _answer_too(self, turn: Turn, event: ev.Text) -> Callable[[], None] | None:
-        """Where free text is an answer (a story, a message to the officer), it is kept as well."""
+        """Where free text is an answer (a story, a message to the officer), it is kept as well;
+        at any other question of a report, the sentence joins the story before the question is
+        asked again (at "danger" the alarm itself answers it)."""
         state = turn.conv.state
         if state in TEXT_ANSWERS:
             handler = self.handlers[state]
             return lambda: handler(turn, event)
         if state == "menu" and not turn.conv.has_draft and self.reading.categories.suggest(event.text):
             return lambda: self._story_first(turn, event.text.strip())
+        if turn.keep_for_story(event.text):
+            return lambda: turn.reprompt("input.kept_for_story")
         return None
 
     def _story_first(self, turn: Turn, text: str) -> None:

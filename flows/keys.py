@@ -59,6 +59,7 @@ CHILD_VARIANTS: dict[str, str] = {
     "prompt.cancel_confirm": N_("prompt.cancel_confirm.child"),
     "prompt.kecamatan_confirm": N_("prompt.kecamatan_confirm.child"),
     "story.kept_earlier": N_("story.kept_earlier.child"),
+    "input.kept_for_story": N_("input.kept_for_story.child"),
     "prompt.kelurahan_confirm": N_("prompt.kelurahan_confirm.child"),
     "age.band.unknown": N_("age.band.unknown.child"),
     "sex.unknown": N_("sex.unknown.child"),

@@ -7,7 +7,6 @@ what the reporter already gave.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flows import inbound as ev
 from flows.alarm import BUTTON, file_urgent, show_numbers
@@ -16,12 +15,10 @@ from flows.i18n import N_
 from flows.keys import MEDIA_SAVED
 from flows.outbound import SubmitReport
 from flows.report import age_band
+from flows.story import STORY_ATTACHMENT_LIMIT, STORY_MESSAGE_LIMIT, fits, is_sentence, keep_story
 from flows.turn import SHORT_TEXT_LIMIT, Turn
 from flows.understanding import has_words, parse_age, parse_phone
 
-STORY_MESSAGE_LIMIT = 10_000
-STORY_TOTAL_LIMIT = 30_000
-STORY_ATTACHMENT_LIMIT = 20
 KELURAHAN_LIMIT = 80
 
 COORD_DECIMALS = 4
@@ -39,12 +36,6 @@ def typed(turn: Turn, event: ev.Event) -> str | None:
     if isinstance(event, ev.Text) and not turn.is_option(event.text):
         return event.text.strip()
     return None
-
-
-def keep_story(answers: dict[str, Any], text: str) -> None:
-    story = answers.setdefault("story", [])
-    if text not in story:
-        story.append(text)
 
 
 def on_consent(turn: Turn, event: ev.Event) -> None:
@@ -89,7 +80,7 @@ def category_from_text(turn: Turn, text: str) -> None:
         answers["suggested"] = suggestion.category.code
         answers["suggested_words"] = list(suggestion.words)
         turn.move("suggest")
-    elif has_words(text) and len(text.split()) >= 3 and len(text) <= STORY_MESSAGE_LIMIT:
+    elif is_sentence(text) and fits(answers, text):
         keep_story(answers, text)
         turn.reprompt("category.noted")
     else:
@@ -128,6 +119,8 @@ def on_age(turn: Turn, event: ev.Event) -> None:
         age = parse_age(text)
         if not text:
             turn.reprompt("input.empty")
+        elif age is None and turn.keep_for_story(text):
+            turn.reprompt("input.kept_for_story")
         elif age is None:
             turn.reprompt("age.not_understood")
         elif age >= 18:
@@ -293,7 +286,7 @@ def story_text(turn: Turn, text: str) -> None:
     story = answers.get("story", [])
     if turn.refused(text, STORY_MESSAGE_LIMIT, N_("story.message_too_long")):
         return
-    if sum(map(len, story)) + len(text) > STORY_TOTAL_LIMIT:
+    if not fits(answers, text):
         turn.reprompt("story.full")
     else:
         answers["story"] = [*story, text]

@@ -18,6 +18,7 @@ from flows.keys import CHILD_VARIANTS
 from flows.machine import fire
 from flows.outbound import Option, Outcome, Reply
 from flows.report import ReportDraft
+from flows.story import fits, is_sentence, keep_story
 from flows.understanding import ALIASES, has_words, match_label
 
 if TYPE_CHECKING:
@@ -129,10 +130,24 @@ class Turn:
         count = len(self.options())
         if not text.strip():
             self.reprompt("input.empty")
+        elif self.keep_for_story(text):
+            self.reprompt("input.kept_for_story")
         elif len(text) > SHORT_TEXT_LIMIT:
             self.reprompt("input.too_long_for_choice", count=count)
         else:
             self.reprompt("input.choose_number", count=count)
+
+    def keep_for_story(self, text: str) -> bool:
+        """A sentence typed where another answer was expected, kept as a piece of the story (see
+        ``flows.story``); False, and nothing kept, before consent or for a stray word."""
+        conv = self.conv
+        text = text.strip()
+        if conv.state not in DRAFT_STATES or not conv.answers.get("consent"):
+            return False
+        if not is_sentence(text) or not fits(conv.answers, text):
+            return False
+        keep_story(conv.answers, text)
+        return True
 
     def not_an_answer(self, event: ev.Event) -> None:
         """Media or a location where a choice was expected: keep media for the story."""

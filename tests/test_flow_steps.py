@@ -159,3 +159,88 @@ def test_media_outside_the_story_is_kept_for_it(chat: Chat, catalogues: Catalogu
     assert chat.state == "age"
     assert chat.answers["attachments"] == [{"kind": "photo", "ref": "att-1"}]
     assert catalogues.text("id", "media.kept_for_story") in chat.text
+
+
+SENTENCE = "tetangga saya anaknya sering dipukuli bapaknya"
+CHOICE_STATES = [
+    "role",
+    "category_confirm",
+    "danger",
+    "age",
+    "sex",
+    "kecamatan",
+    "kecamatan_confirm",
+    "kelurahan_confirm",
+    "contact",
+    "review",
+    "edit_menu",
+]
+"""Questions whose answer is a choice, a number or a name: a sentence there is no answer."""
+
+
+def reach_any(chat: Chat, state: str) -> Chat:
+    if state == "kecamatan_confirm":
+        return chat.reach(state, [*STANDARD_PATH[:7], ("kecamatan", ev.Text("pekalongan timr"))])
+    if state == "kelurahan_confirm":
+        path = [*STANDARD_PATH[:7], ("kecamatan", ev.Choice("33.75.03")), ("kelurahan", ev.Text("krapyk"))]
+        return chat.reach(state, path)
+    return reach(chat, state)
+
+
+@pytest.mark.parametrize("state", CHOICE_STATES)
+def test_a_sentence_where_a_choice_was_expected_joins_the_story(
+    chat: Chat, state: str, catalogues: Catalogues
+) -> None:
+    reach_any(chat, state)
+    before = chat.snapshot()["answers"]
+    chat.send(SENTENCE)
+    assert chat.state == state, "the question is asked again"
+    assert catalogues.text("id", "input.kept_for_story") in chat.text
+    assert chat.replies[-1].options
+    story = chat.answers["story"]
+    assert SENTENCE in story
+    assert {k: v for k, v in chat.answers.items() if k != "story"} == {
+        k: v for k, v in before.items() if k != "story"
+    }, "nothing else changes"
+    assert not chat.effects
+
+
+def test_who_is_reporting_keeps_a_sentence_through_to_the_report(chat: Chat, catalogues: Catalogues) -> None:
+    chat.reach("role")
+    chat.send(SENTENCE)
+    chat.send(ev.Choice("neighbour"))
+    chat.reach("story")
+    assert catalogues.text("id", "story.kept_earlier") in chat.text
+    chat.reach("review")
+    assert SENTENCE in chat.text, "the review shows it as part of the story"
+    assert SENTENCE in chat.submit().draft.story
+
+
+def test_before_consent_a_sentence_is_not_kept(chat: Chat, catalogues: Catalogues) -> None:
+    chat.reach("consent")
+    chat.send(SENTENCE)
+    assert "story" not in chat.answers
+    assert catalogues.text("id", "input.choose_number", count=2) in chat.text
+
+
+def test_a_stray_word_is_not_taken_for_a_story(chat: Chat, catalogues: Catalogues) -> None:
+    chat.reach("role")
+    chat.send("entahlah")
+    assert "story" not in chat.answers
+    assert catalogues.text("id", "input.choose_number", count=8) in chat.text
+
+
+def test_danger_heard_at_a_choice_is_kept_too(chat: Chat, catalogues: Catalogues) -> None:
+    chat.reach("sex")
+    chat.send("tolong anak itu dalam bahaya sekarang")
+    assert chat.state == "sex"
+    assert chat.replies[0].urgent, "the numbers first"
+    assert "tolong anak itu dalam bahaya sekarang" in chat.answers["story"]
+    assert catalogues.text("id", "input.kept_for_story") in chat.text
+
+
+def test_a_child_is_told_in_a_childs_words(chat: Chat, catalogues: Catalogues) -> None:
+    chat.reach("sex", [(s, ev.Choice("self") if s == "role" else e) for s, e in STANDARD_PATH])
+    chat.send("aku takut pulang ke rumah")
+    assert catalogues.text("id", "input.kept_for_story.child") in chat.text
+    assert "aku takut pulang ke rumah" in chat.answers["story"]
