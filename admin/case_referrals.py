@@ -12,7 +12,7 @@ from sqlalchemy import select
 from admin.desk_core import ActionRefused, DeskCore
 from admin.form_values import parse_id
 from flows.lifecycle import Move
-from flows.vocabulary import OPEN_REFERRALS, CaseEventKind, ReferralStatus
+from flows.vocabulary import OPEN_REFERRALS, AuditAction, CaseEventKind, ReferralStatus
 from storage.models import Referral, Report
 from storage.reports import referral_context
 
@@ -89,7 +89,7 @@ class Referrals(DeskCore):
             officer_id=self.officer.id,
             detail=detail,
         )
-        await self._audit("referred", report, {"service": service})
+        await self._audit(AuditAction.REFERRED, report, {"service": service})
         return "console.done.referred"
 
     async def _act_referral(self, report: Report, form: dict[str, str]) -> str:
@@ -118,5 +118,7 @@ class Referrals(DeskCore):
             officer_id=self.officer.id,
             detail=detail,
         )
-        await self._audit("referral", report, {"service": referral.service, "from": old, "to": status})
+        await self._audit(
+            AuditAction.REFERRAL, report, {"service": referral.service, "from": old, "to": status}
+        )
         return "console.done.saved"

@@ -20,7 +20,7 @@ from bot.replies import ReplyRefused, reply_to_reporter
 from flows.access import can_assign, can_read_content, can_view, may_handle
 from flows.lifecycle import Move
 from flows.sla import Deadline, deadline
-from flows.vocabulary import ON_ROSTER, Announcement, CaseEventKind, Door, Role, Urgency
+from flows.vocabulary import ON_ROSTER, Announcement, AuditAction, CaseEventKind, Door, Role, Urgency
 from storage.attachments import AttachmentStore
 from storage.canned_replies import replies_or_defaults
 from storage.case_reads import mark_seen
@@ -105,7 +105,7 @@ class Desk(Closing, Referrals):
         if may_read or self.escalation_reader:
             content = await self.reports.content(report)
             await self._audit(
-                "read_content", report, {"as": "escalation"} if self.escalation_reader else None
+                AuditAction.READ_CONTENT, report, {"as": "escalation"} if self.escalation_reader else None
             )
         await mark_seen(self.session, self.officer.id, report.id, self.now)
         events = (
@@ -185,7 +185,9 @@ class Desk(Closing, Referrals):
         data = store.original(row) if original else store.display(row)
         if data is None:
             return None
-        await self._audit("read_original" if original else "read_attachment", report, {"file": ref})
+        await self._audit(
+            AuditAction.READ_ORIGINAL if original else AuditAction.READ_ATTACHMENT, report, {"file": ref}
+        )
         return data, (extension_of(row.mime) if original else "jpg")
 
     # Actions.
@@ -218,7 +220,7 @@ class Desk(Closing, Referrals):
         except ValueError:
             raise ActionRefused("console.error.invalid") from None
         old, report.urgency = report.urgency, urgency
-        await self._event(report, CaseEventKind.RISK, {"from": old, "to": urgency})
+        await self._event(report, CaseEventKind.RISK, AuditAction.RISK, {"from": old, "to": urgency})
         return "console.done.saved"
 
     async def _act_recategorise(self, report: Report, form: dict[str, str]) -> str:
@@ -229,7 +231,9 @@ class Desk(Closing, Referrals):
         old = report.category
         report.category = category.code
         report.simfoni = category.simfoni.value if category.simfoni else None
-        await self._event(report, CaseEventKind.CATEGORY, {"from": old, "to": category.code})
+        await self._event(
+            report, CaseEventKind.CATEGORY, AuditAction.CATEGORY, {"from": old, "to": category.code}
+        )
         return "console.done.saved"
 
     async def _act_assign(self, report: Report, form: dict[str, str]) -> str:
@@ -273,5 +277,5 @@ class Desk(Closing, Referrals):
         await self.reports.add_event(
             report, CaseEventKind.NOTE, self.now, text=self._text(form), officer_id=self.officer.id
         )
-        await self._audit("note", report)
+        await self._audit(AuditAction.NOTE, report)
         return "console.done.noted"

@@ -15,7 +15,7 @@ from flows.access import can_read_content, may_handle
 from flows.deployment import Deployment
 from flows.i18n import Catalogues
 from flows.lifecycle import Move
-from flows.vocabulary import CLOSED, CaseEventKind, Door
+from flows.vocabulary import CLOSED, AuditAction, CaseEventKind, Door
 from storage import audit
 from storage.cases import Actor, Particulars, carry_out, decide_move
 from storage.crypto import Keyring
@@ -79,11 +79,13 @@ class DeskCore:
         if not (await carry_out(self.reports, report, actor, move, self.now, particulars)).allowed:
             raise ActionRefused(refusal)
 
-    async def _event(self, report: Report, kind: CaseEventKind, detail: dict[str, Any]) -> None:
+    async def _event(
+        self, report: Report, kind: CaseEventKind, action: AuditAction, detail: dict[str, Any]
+    ) -> None:
         await self.reports.add_event(report, kind, self.now, officer_id=self.officer.id, detail=detail)
-        await self._audit(kind, report, {k: v for k, v in detail.items() if not isinstance(v, dict)})
+        await self._audit(action, report, {k: v for k, v in detail.items() if not isinstance(v, dict)})
 
-    async def _audit(self, action: str, report: Report, detail: dict[str, Any] | None = None) -> None:
+    async def _audit(self, action: AuditAction, report: Report, detail: dict[str, Any] | None = None) -> None:
         await audit.record(
             self.session,
             action=action,

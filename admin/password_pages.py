@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from admin.form_values import form_fields
 from admin.pages import Pages
-from flows.vocabulary import Door
+from flows.vocabulary import AuditAction, Door
 from storage import audit
 from storage.officers import HASHER
 
@@ -42,7 +42,7 @@ class PasswordPages(Pages):
                     officer.must_change_password = False
                     await audit.record(
                         signed.session,
-                        action="password_changed",
+                        action=AuditAction.PASSWORD_CHANGED,
                         actor=Door.CONSOLE,
                         officer_id=officer.id,
                         now=self.now(),

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from admin.pages import HEADERS, Pages
 from bot.push import application_server_key, settings_vapid
-from flows.vocabulary import Door
+from flows.vocabulary import AuditAction, Door
 from storage import audit
 from storage.push_subscriptions import InvalidSubscription, PushSubscriptions, Subscription
 
@@ -59,7 +59,7 @@ class PushPages(Pages):
             await store.save(signed.officer.id, subscription, self.now())
             await audit.record(
                 signed.session,
-                action="push_on",
+                action=AuditAction.PUSH_ON,
                 actor=Door.CONSOLE,
                 officer_id=signed.officer.id,
                 now=self.now(),
@@ -81,7 +81,7 @@ class PushPages(Pages):
             if removed:
                 await audit.record(
                     signed.session,
-                    action="push_off",
+                    action=AuditAction.PUSH_OFF,
                     actor=Door.CONSOLE,
                     officer_id=signed.officer.id,
                     now=self.now(),

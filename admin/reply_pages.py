@@ -11,7 +11,7 @@ from starlette.routing import Route
 from admin.form_values import form_fields, parse_id
 from admin.pages import Pages, Signed
 from admin.unit_pages import SUPERVISING
-from flows.vocabulary import Door
+from flows.vocabulary import AuditAction, Door
 from storage import audit
 from storage.canned_replies import MAX_TEXT, adopt_defaults, replies_or_defaults, unit_replies
 from storage.models import CannedReply
@@ -53,7 +53,7 @@ class ReplyPages(Pages):
                     row.text_id, row.text_en = text_id, text_en
                 await audit.record(
                     signed.session,
-                    action="replies_saved",
+                    action=AuditAction.REPLIES_SAVED,
                     actor=Door.CONSOLE,
                     officer_id=officer.id,
                     now=self.now(),

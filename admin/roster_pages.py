@@ -15,7 +15,7 @@ from admin.form_values import clean, form_fields, parse_id
 from admin.pages import Pages, Signed
 from admin.unit_pages import SUPERVISING
 from flows.roster import ChangeKind, RosterError, format_minutes, parse_span
-from flows.vocabulary import ON_ROSTER, Door
+from flows.vocabulary import ON_ROSTER, AuditAction, Door
 from storage import audit
 from storage.duty import duty_now
 from storage.models import Officer, RosterException, Shift, Unit
@@ -26,6 +26,11 @@ SAVED = "console.roster.saved"
 REMOVED = "console.done.removed"
 FAILED = "console.roster.error"
 DAY_VALUES = tuple(str(day) for day in range(7))
+ROSTER_CHANGE = {
+    ChangeKind.LEAVE: AuditAction.ROSTER_LEAVE,
+    ChangeKind.HOLIDAY: AuditAction.ROSTER_HOLIDAY,
+    ChangeKind.EXTRA: AuditAction.ROSTER_EXTRA,
+}
 
 
 class RosterPages(Pages):
@@ -91,6 +96,7 @@ class RosterPages(Pages):
             raise RosterError("officer of another unit")
         kind = form.get("kind", "")
         span = parse_span(form["starts"], form["ends"]) if form.get("starts") and form.get("ends") else None
+        action = AuditAction.ROSTER_WEEKLY
         if kind == "weekly":
             weekdays = tuple(sorted({int(d) for d in days if d in DAY_VALUES}))
             if target is None or span is None or not weekdays:
@@ -98,6 +104,7 @@ class RosterPages(Pages):
             await add_shifts(signed.session, target, weekdays, *span)
         else:
             change = ChangeKind(kind)  # ValueError: refused like any other bad change
+            action = ROSTER_CHANGE[change]
             holiday = change is ChangeKind.HOLIDAY
             day = form.get("day", "")
             await add_change(
@@ -105,7 +112,7 @@ class RosterPages(Pages):
             )
         await audit.record(
             signed.session,
-            action=f"roster_{kind}",
+            action=action,
             actor=Door.CONSOLE,
             officer_id=signed.officer.id,
             now=self.now(),
@@ -136,7 +143,7 @@ class RosterPages(Pages):
             await self.hotline.router.pick_up_waiting(signed.session, unit, self.now())
             await audit.record(
                 signed.session,
-                action="roster_delete",
+                action=AuditAction.ROSTER_DELETE,
                 actor=Door.CONSOLE,
                 officer_id=signed.officer.id,
                 now=self.now(),

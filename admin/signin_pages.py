@@ -16,10 +16,15 @@ from admin.pages import Pages
 from bot.hotline import Hotline
 from bot.slow_checks import SLOW_CHECKS
 from flows.i18n import N_
-from flows.vocabulary import Door, Role
+from flows.vocabulary import AuditAction, Door, Role
 from storage import audit
 from storage.models import ConsoleSession, Officer
 from storage.officers import totp_context
+
+FAILED_SIGN_IN = {
+    signin.Outcome.INVALID: AuditAction.LOGIN_INVALID,
+    signin.Outcome.LOCKED: AuditAction.LOGIN_LOCKED,
+}
 
 
 class SignInPages(Pages):
@@ -61,7 +66,7 @@ class SignInPages(Pages):
                 if officer is not None:
                     await audit.record(
                         session,
-                        action=f"login_{result.outcome}",
+                        action=FAILED_SIGN_IN[result.outcome],
                         actor=Door.CONSOLE,
                         officer_id=officer.id,
                         now=now,
@@ -79,7 +84,7 @@ class SignInPages(Pages):
             token = await sessions.open_session(session, officer, now, pending_totp=pending)
             if not pending:
                 await audit.record(
-                    session, action="login", actor=Door.CONSOLE, officer_id=officer.id, now=now
+                    session, action=AuditAction.LOGIN, actor=Door.CONSOLE, officer_id=officer.id, now=now
                 )
         response = RedirectResponse("/admin/totp" if pending else "/admin", status_code=303)
         self._set_cookie(response, token)
@@ -145,7 +150,7 @@ class SignInPages(Pages):
         now = self.now()
         if enrolling:
             officer.totp_sealed = self.keyring.seal(secret.encode(), totp_context(officer))
-        action = "login" if row.pending_totp else "totp_enabled"
+        action = AuditAction.LOGIN if row.pending_totp else AuditAction.TOTP_ENABLED
         await audit.record(session, action=action, actor=Door.CONSOLE, officer_id=officer.id, now=now)
         await sessions.revoke(session, row, now)
         token = await sessions.open_session(session, officer, now, pending_totp=False)
@@ -158,7 +163,9 @@ class SignInPages(Pages):
     ) -> Response:
         """Too many wrong codes: the session ends and signing in starts again from the password."""
         now = self.now()
-        await audit.record(session, action="totp_locked", actor=Door.CONSOLE, officer_id=officer.id, now=now)
+        await audit.record(
+            session, action=AuditAction.TOTP_LOCKED, actor=Door.CONSOLE, officer_id=officer.id, now=now
+        )
         await sessions.revoke(session, row, now)
         error = N_("console.totp.too_many")
         response = self.render(request, "login.html", officer.locale, status=429, error=error)
@@ -172,7 +179,7 @@ class SignInPages(Pages):
             if found is not None:
                 await sessions.revoke(session, found[0], now)
                 await audit.record(
-                    session, action="logout", actor=Door.CONSOLE, officer_id=found[1].id, now=now
+                    session, action=AuditAction.LOGOUT, actor=Door.CONSOLE, officer_id=found[1].id, now=now
                 )
         response = RedirectResponse("/admin/login", status_code=303)
         response.delete_cookie(sessions.COOKIE, path="/admin")

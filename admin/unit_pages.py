@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from admin import stats, stats_export
 from admin.pages import HEADERS, Pages, Signed
-from flows.vocabulary import Door, Role
+from flows.vocabulary import AuditAction, Door, Role
 from storage import audit
 from storage.models import Unit
 
@@ -69,7 +69,7 @@ class UnitPages(Pages):
             summary = await self._summary(signed, request)
             await audit.record(
                 signed.session,
-                action="export",
+                action=AuditAction.EXPORT,
                 actor=Door.CONSOLE,
                 officer_id=officer.id,
                 now=self.now(),

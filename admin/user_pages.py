@@ -16,7 +16,7 @@ from starlette.routing import Route
 from admin import sessions
 from admin.form_values import form_fields, parse_id
 from admin.pages import Pages, Signed
-from flows.vocabulary import Door, Role
+from flows.vocabulary import AuditAction, Door, Role
 from storage import attempts, audit
 from storage.models import Officer, Unit
 from storage.officer_links import issue_code
@@ -24,7 +24,12 @@ from storage.officers import HASHER, ROLES, OfficerError, add_officer
 from storage.push_subscriptions import PushSubscriptions
 
 CONFIRMED = ("deactivate", "reset")
-ACTIONS = (*CONFIRMED, "link-code")
+ACTIONS = {
+    "deactivate": AuditAction.USER_DEACTIVATE,
+    "reset": AuditAction.USER_RESET,
+    "link-code": AuditAction.USER_LINK_CODE,
+}
+"""The actions on a user, as the URL names them, with their audit rows."""
 
 
 def new_password() -> str:
@@ -103,7 +108,7 @@ class UserPages(Pages):
                 )
             await audit.record(
                 signed.session,
-                action=f"user_{action}",
+                action=ACTIONS[action],
                 actor=Door.CONSOLE,
                 officer_id=admin.id,
                 now=now,

@@ -16,7 +16,7 @@ from bot.whatsapp import render as whatsapp_render
 from flows.access import may_handle
 from flows.i18n import N_, Catalogues
 from flows.outbound import Reply
-from flows.vocabulary import CaseEventKind, Door
+from flows.vocabulary import AuditAction, CaseEventKind, Door
 from storage import audit
 from storage.crypto import Keyring
 from storage.models import DeliveryAddress, Officer, Report
@@ -51,7 +51,7 @@ async def reply_to_reporter(
         raise ReplyRefused("this officer may not reply on this case")
     await reports.add_event(report, CaseEventKind.OFFICER_REPLY, now, text=text, officer_id=officer.id)
     await audit.record(
-        session, action="reply", actor=via, officer_id=officer.id, report_id=report.id, now=now
+        session, action=AuditAction.REPLY, actor=via, officer_id=officer.id, report_id=report.id, now=now
     )
     outbox = Outbox(session, keyring)
     queued = 0

@@ -16,7 +16,7 @@ from flows.deployment import Deployment
 from flows.lifecycle import Decision, Emission, Move
 from flows.roster import least_loaded
 from flows.sla import acknowledge_by
-from flows.vocabulary import Announcement, Role, Status, Urgency
+from flows.vocabulary import Announcement, Role, RouteReason, Status, Urgency
 from storage.cases import SCHEDULER, Particulars, carry_out
 from storage.crypto import Keyring
 from storage.duty import duty_now, on_roster, open_cases, unit_officers
@@ -83,7 +83,7 @@ class Router:
         self, session: AsyncSession, report: Report, *, urgent_alert: bool, now: datetime
     ) -> None:
         if report.assignee_id is None and report.status == Status.NEW:
-            await self.assign(session, report, now, exclude=None, reason="roster")
+            await self.assign(session, report, now, exclude=None, reason=RouteReason.ROSTER)
         await schedule(
             session,
             f"escalate:{report.id}:1",
@@ -100,7 +100,7 @@ class Router:
         now: datetime,
         *,
         exclude: int | None,
-        reason: str,
+        reason: RouteReason,
     ) -> Officer | None:
         unit = await session.get(Unit, report.unit_id)
         assert unit is not None
@@ -135,7 +135,7 @@ class Router:
         role = Role.SUPERVISOR if job.level == 1 else Role.ADMIN
         recipients = await unit_officers(session, report.unit_id, (role,))
         detail = {"level": job.level, "to": role.value, "told": [o.id for o in recipients]}
-        given = Particulars(reason="sla", detail=detail)
+        given = Particulars(reason=RouteReason.SLA, detail=detail)
         decision = await carry_out(self._reports(session), report, SCHEDULER, Move.ESCALATE, now, given)
         if not decision.allowed:
             return
@@ -166,7 +166,7 @@ class Router:
             )
         ).all()
         for report in waiting:
-            await self.assign(session, report, now, exclude=None, reason="shift_start")
+            await self.assign(session, report, now, exclude=None, reason=RouteReason.SHIFT_START)
             await session.flush()  # the next one counts this one in the load
         return len(waiting)
 
@@ -188,6 +188,6 @@ class Router:
             for report in waiting:
                 assignee = report.assignee_id
                 if assignee not in present and await on_roster(session, assignee or 0):
-                    await self.assign(session, report, now, exclude=assignee, reason="handover")
+                    await self.assign(session, report, now, exclude=assignee, reason=RouteReason.HANDOVER)
         job.due_at = now + HANDOVER_EVERY
         job.done_at = None

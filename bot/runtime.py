@@ -33,7 +33,7 @@ from flows.outbound import (
     WipeConversation,
 )
 from flows.report import ReportDraft
-from flows.vocabulary import CLOSED, CaseEventKind, Channel, Door, Urgency
+from flows.vocabulary import CLOSED, AuditAction, CaseEventKind, Channel, Door, Urgency
 from storage import audit
 from storage.attachments import AttachmentStore
 from storage.cases import REPORTER, Particulars, carry_out
@@ -259,7 +259,11 @@ class Runtime:
         detail = {"urgency": Urgency.URGENT.value, "reason": reason, "heard": phrase}
         await ctx.reports.add_event(report, CaseEventKind.URGENT_ALERT, ctx.now, detail=detail)
         await audit.record(
-            ctx.session, action="urgent_alert", actor=Door.REPORTER, now=ctx.now, report_id=report.id
+            ctx.session,
+            action=AuditAction.URGENT_ALERT,
+            actor=Door.REPORTER,
+            now=ctx.now,
+            report_id=report.id,
         )
 
     async def _raise_urgency(self, ctx: _Context, effect: RaiseUrgency) -> ev.Event | None:
@@ -303,7 +307,7 @@ class Runtime:
             )
         await ctx.reports.add_event(report, CaseEventKind.SUBMITTED, ctx.now)
         await audit.record(
-            ctx.session, action="submitted", actor=Door.REPORTER, now=ctx.now, report_id=report.id
+            ctx.session, action=AuditAction.SUBMITTED, actor=Door.REPORTER, now=ctx.now, report_id=report.id
         )
         log.info("report %s submitted (urgency %s)", report.reference, report.urgency)
         if effect.urgent_report_id is None:

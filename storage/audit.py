@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.vocabulary import Door
+from flows.vocabulary import AuditAction, Door
 from storage.models import AuditEntry
 
 MAX_DETAIL_VALUE = 64
@@ -19,7 +19,7 @@ MAX_DETAIL_VALUE = 64
 async def record(
     session: AsyncSession,
     *,
-    action: str,
+    action: AuditAction,
     actor: Door,
     now: datetime,
     officer_id: int | None = None,

@@ -18,10 +18,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.access import may_handle as may_handle  # the rule lives in flows; many callers import it here
 from flows.access import party
 from flows.lifecycle import Case, Decision, Emission, Move, Party, decide
-from flows.vocabulary import CaseEventKind, Door, Status
+from flows.vocabulary import AuditAction, CaseEventKind, Door, RouteReason, Status
 from storage import audit
 from storage.models import AuditEntry, DeliveryAddress, Officer, Report
 from storage.reports import ReportStore
+
+DONE: dict[Move, AuditAction] = {
+    Move.ACKNOWLEDGE: AuditAction.ACKNOWLEDGE,
+    Move.HANDLE: AuditAction.HANDLE,
+    Move.REFER: AuditAction.REFER,
+    Move.RESOLVE: AuditAction.RESOLVE,
+    Move.INVALIDATE: AuditAction.INVALIDATE,
+    Move.REOPEN: AuditAction.REOPEN,
+}
+"""The audit row of a move that changes the status."""
+REFUSED: dict[Move, AuditAction] = {
+    Move.ACKNOWLEDGE: AuditAction.ACKNOWLEDGE_REFUSED,
+    Move.HANDLE: AuditAction.HANDLE_REFUSED,
+    Move.REFER: AuditAction.REFER_REFUSED,
+    Move.RESOLVE: AuditAction.RESOLVE_REFUSED,
+    Move.INVALIDATE: AuditAction.INVALIDATE_REFUSED,
+    Move.REOPEN: AuditAction.REOPEN_REFUSED,
+    Move.ASSIGN: AuditAction.ASSIGN_REFUSED,
+    Move.ESCALATE: AuditAction.ESCALATE_REFUSED,
+    Move.REPORTER_WRITES: AuditAction.REPORTER_WRITES_REFUSED,
+}
+ROUTED: dict[RouteReason | None, AuditAction] = {
+    RouteReason.ROSTER: AuditAction.ROUTED_ROSTER,
+    RouteReason.SHIFT_START: AuditAction.ROUTED_SHIFT_START,
+    RouteReason.HANDOVER: AuditAction.ROUTED_HANDOVER,
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +79,7 @@ async def has_read(session: AsyncSession, officer_id: int, report_id: int) -> bo
         .where(
             AuditEntry.report_id == report_id,
             AuditEntry.officer_id == officer_id,
-            AuditEntry.action == "read_content",
+            AuditEntry.action == AuditAction.READ_CONTENT,
         )
     )
     return bool(count)
@@ -86,8 +112,8 @@ class Particulars:
 
     outcome: str | None = None
     assignee_id: int | None = None
-    reason: str | None = None
-    """Why a case was assigned (roster, handover, console) or escalated."""
+    reason: RouteReason | None = None
+    """Why the scheduler assigned a case, or escalated it; None when an officer chose."""
     text: str | None = None
     detail: dict[str, Any] | None = None
 
@@ -106,7 +132,7 @@ async def carry_out(
     decision = await decide_move(session, report, actor, move, now)
     if not decision.allowed:
         if actor.officer is not None:
-            await _audit(session, report, actor, f"{move}_refused", now)
+            await _audit(session, report, actor, REFUSED[move], now)
         return decision
     writer = _Writer(reports, report, actor, decision, now, given)
     for emission in decision.emits:
@@ -143,7 +169,9 @@ class _Writer:
             self.report.outcome = self.given.outcome
             detail["outcome"] = self.given.outcome
         await self._event(CaseEventKind.STATUS, detail)
-        await _audit(self.reports.session, self.report, self.actor, self.decision.move, self.now, detail)
+        await _audit(
+            self.reports.session, self.report, self.actor, DONE[self.decision.move], self.now, detail
+        )
 
     async def _taken(self) -> None:
         if self.report.assignee_id is None and self.actor.officer is not None:
@@ -168,7 +196,7 @@ class _Writer:
             self.report.assignee_id = self.actor.officer.id
         detail = {"from": old.value, "to": self.decision.dest.value, "outcome": old_outcome}
         await self._event(CaseEventKind.REOPENED, detail)
-        await _audit(self.reports.session, self.report, self.actor, Move.REOPEN, self.now, detail)
+        await _audit(self.reports.session, self.report, self.actor, AuditAction.REOPEN, self.now, detail)
 
     async def _assigned_event(self) -> None:
         old, new = self.report.assignee_id, self.given.assignee_id
@@ -180,15 +208,18 @@ class _Writer:
             **(self.given.detail or {}),
         }
         await self._event(CaseEventKind.ASSIGNED if new is not None else CaseEventKind.UNASSIGNED, detail)
-        routed = "nobody" if new is None else self.given.reason
-        action = f"routed_{routed}" if self.actor.party is Party.SCHEDULER else "assigned"
+        action = AuditAction.ASSIGNED
+        if self.actor.party is Party.SCHEDULER:
+            action = AuditAction.ROUTED_NOBODY if new is None else ROUTED[self.given.reason]
         await _audit(self.reports.session, self.report, self.actor, action, self.now, {"to": new})
 
     async def _escalated_event(self) -> None:
         detail = dict(self.given.detail or {})
         await self._event(CaseEventKind.ESCALATED, detail)
         level = detail.get("level")
-        await _audit(self.reports.session, self.report, self.actor, "escalated", self.now, {"level": level})
+        await _audit(
+            self.reports.session, self.report, self.actor, AuditAction.ESCALATED, self.now, {"level": level}
+        )
 
     async def _reporter_message(self) -> None:
         await self._event(CaseEventKind.REPORTER_MESSAGE, text=self.given.text)
@@ -198,14 +229,14 @@ async def _audit(
     session: AsyncSession,
     report: Report,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     now: datetime,
     detail: dict[str, Any] | None = None,
 ) -> None:
     scalars = {k: v for k, v in (detail or {}).items() if isinstance(v, str | int | bool) or v is None}
     await audit.record(
         session,
-        action=str(action),
+        action=action,
         actor=actor.via,
         officer_id=actor.officer_id,
         report_id=report.id,

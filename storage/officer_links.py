@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.vocabulary import ON_ROSTER, Door
+from flows.vocabulary import ON_ROSTER, AuditAction, Door
 from storage import audit
 from storage.crypto import Keyring
 from storage.models import LinkCode, Officer, OfficerLink
@@ -41,7 +41,9 @@ async def issue_code(session: AsyncSession, keyring: Keyring, officer: Officer, 
             expires_at=now + CODE_LIFETIME,
         )
     )
-    await audit.record(session, action="link_code_issued", actor=Door.CLI, officer_id=officer.id, now=now)
+    await audit.record(
+        session, action=AuditAction.LINK_CODE_ISSUED, actor=Door.CLI, officer_id=officer.id, now=now
+    )
     await session.flush()
     return f"{code[:4]}-{code[4:]}"
 
@@ -72,7 +74,9 @@ async def redeem(
             linked_at=now,
         )
     )
-    await audit.record(session, action="telegram_linked", actor=Door.TELEGRAM, officer_id=officer.id, now=now)
+    await audit.record(
+        session, action=AuditAction.TELEGRAM_LINKED, actor=Door.TELEGRAM, officer_id=officer.id, now=now
+    )
     await session.flush()
     return officer
 

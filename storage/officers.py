@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.vocabulary import Door, Role
+from flows.vocabulary import AuditAction, Door, Role
 from storage import audit
 from storage.models import Officer, Unit
 
@@ -58,6 +58,10 @@ async def add_officer(
     session.add(officer)
     await session.flush()
     await audit.record(
-        session, action="user_created", actor=Door.CLI, now=now, detail={"officer": officer.id, "role": role}
+        session,
+        action=AuditAction.USER_CREATED,
+        actor=Door.CLI,
+        now=now,
+        detail={"officer": officer.id, "role": role},
     )
     return officer

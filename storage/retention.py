@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.vocabulary import Door
+from flows.vocabulary import AuditAction, Door
 from storage import audit
 from storage.models import Attachment, CaseEvent, DeliveryAddress, Report, ReportContent
 
@@ -29,5 +29,7 @@ async def purge_closed(session: AsyncSession, retention: timedelta, now: datetim
         await session.execute(delete(DeliveryAddress).where(DeliveryAddress.report_id == report.id))
         await session.execute(update(CaseEvent).where(CaseEvent.report_id == report.id).values(sealed=None))
         report.content_purged_at = now
-        await audit.record(session, action="content_purged", actor=Door.SYSTEM, report_id=report.id, now=now)
+        await audit.record(
+            session, action=AuditAction.CONTENT_PURGED, actor=Door.SYSTEM, report_id=report.id, now=now
+        )
     return len(reports)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.hotline import Hotline
 from flows import inbound as ev
 from flows.lifecycle import Move
-from flows.vocabulary import Door, Role, Status
+from flows.vocabulary import AuditAction, Door, Role, Status
 from storage import audit
 from storage.cases import Actor, Particulars, acknowledge, carry_out
 from storage.models import AuditEntry, CaseEvent, DeliveryAddress, Officer, Report
@@ -96,7 +96,7 @@ async def test_closing_as_invalid_waits_until_the_closer_has_read_the_report(hot
         now = hotline.runtime.clock()
         await audit.record(
             session,
-            action="read_content",
+            action=AuditAction.READ_CONTENT,
             actor=Door.CONSOLE,
             officer_id=people["sari"].id,
             report_id=report.id,
@@ -143,7 +143,7 @@ async def test_a_reporter_writing_after_an_invalid_closure_leaves_it_closed(hotl
         now = hotline.runtime.clock()
         await audit.record(
             session,
-            action="read_content",
+            action=AuditAction.READ_CONTENT,
             actor=Door.CONSOLE,
             officer_id=people["ani"].id,
             report_id=report.id,

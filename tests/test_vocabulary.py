@@ -1,6 +1,7 @@
-"""Statuses, urgencies, roles, channels and outbox purposes are spelled once, in
-``flows.vocabulary``: code and templates compare with the members, never with the values written
-out, so a misspelt or renamed value cannot pass unnoticed. Read from the source of every module."""
+"""Statuses, urgencies, roles, channels, outbox purposes, audit actions and routing reasons are
+spelled once, in ``flows.vocabulary``: code and templates compare with the members, never with the
+values written out or pieced together, so a misspelt or renamed value cannot pass unnoticed. Read
+from the source of every module."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import ast
 import re
 from pathlib import Path
 
-from flows.vocabulary import Channel, OutboxPurpose, Role, Status, Urgency
+from flows.vocabulary import AuditAction, Channel, OutboxPurpose, Role, RouteReason, Status, Urgency
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("admin", "bot", "storage", "flows")
@@ -21,6 +22,8 @@ BY_NAME: dict[str, frozenset[str]] = {
     "role": frozenset(Role),
     "channel": frozenset(Channel),
     "purpose": frozenset(OutboxPurpose),
+    "action": frozenset(AuditAction),
+    "reason": frozenset(RouteReason),
 }
 """Where an attribute, variable or keyword names the vocabulary, any of its values counts."""
 TEMPLATE_LITERAL = re.compile(
@@ -66,6 +69,8 @@ def spelled_out(source: str) -> list[tuple[int, str]]:
             for keyword in node.keywords:
                 allowed = BY_NAME.get(keyword.arg or "", frozenset())
                 found += [(node.lineno, s) for s in _strings(keyword.value) if s in allowed]
+                if allowed and isinstance(keyword.value, ast.JoinedStr):  # a value pieced together
+                    found.append((node.lineno, ast.unparse(keyword.value)))
         elif isinstance(node, ast.Dict):
             keys = [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
             if keys and len(keys) == len(node.keys) and all(k in WORDS for k in keys):
@@ -110,8 +115,11 @@ if message.channel != "whatsapp": pass
 if data.get("urgency") == "urgent": pass
 LABELS = {"urgent": 1, "high": 2}
 SUPERVISING = ("supervisor", "admin")
+audit.record(session, action="logout", actor=Door.CONSOLE)
+audit.record(session, action=f"login_{result.outcome}", actor=Door.CONSOLE)
+Particulars(assignee_id=chosen, reason="handover")
 """
-    assert [line for line, _ in spelled_out(sneaky)] == [2, 3, 3, 4, 5, 6, 7, 8, 9]
+    assert [line for line, _ in spelled_out(sneaky)] == [2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     fine = """
 if choice == "reply": pass
 if number.kind == "whatsapp": pass
