@@ -24,7 +24,7 @@ from flows.vocabulary import ON_ROSTER, Announcement, AuditAction, CaseEventKind
 from storage.attachments import AttachmentStore
 from storage.canned_replies import replies_or_defaults
 from storage.case_reads import mark_seen
-from storage.cases import Particulars, acknowledge
+from storage.cases import AckOutcome, Particulars, acknowledge
 from storage.file_types import extension_of
 from storage.models import Attachment, CaseEvent, DeliveryAddress, Officer, Report
 from storage.models_delivery import OutboxMessage
@@ -204,9 +204,13 @@ class Desk(Closing, Referrals):
         result = await acknowledge(
             self.session, self.reports, report, self.officer, self.now, via=Door.CONSOLE
         )
-        if result.outcome == "refused":
+        if result.outcome == AckOutcome.REFUSED:
             raise ActionRefused("console.error.not_allowed")
-        return "console.done.acknowledged" if result.outcome == "acknowledged" else "console.done.already"
+        return (
+            "console.done.acknowledged"
+            if result.outcome == AckOutcome.ACKNOWLEDGED
+            else "console.done.already"
+        )
 
     async def _act_handle(self, report: Report, form: dict[str, str]) -> str:
         self._require_content(report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -245,10 +246,16 @@ async def _audit(
     )
 
 
+class AckOutcome(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    ALREADY = "already"
+    """Someone took it before."""
+    REFUSED = "refused"
+
+
 @dataclass(frozen=True)
 class AckResult:
-    outcome: str
-    """"acknowledged", "already" (someone took it before) or "refused"."""
+    outcome: AckOutcome
     by: str | None = None
 
 
@@ -263,8 +270,8 @@ async def acknowledge(
         Party.SUPERVISOR,
     ):
         assignee = await session.get(Officer, report.assignee_id) if report.assignee_id else None
-        return AckResult("already", assignee.display_name if assignee else None)
+        return AckResult(AckOutcome.ALREADY, assignee.display_name if assignee else None)
     decision = await carry_out(reports, report, actor, Move.ACKNOWLEDGE, now)
     if not decision.allowed:
-        return AckResult("refused")
-    return AckResult("acknowledged", officer.display_name)
+        return AckResult(AckOutcome.REFUSED)
+    return AckResult(AckOutcome.ACKNOWLEDGED, officer.display_name)

@@ -9,6 +9,7 @@ import ast
 import re
 from pathlib import Path
 
+from bot.telegram.updates import UpdateKind
 from flows.vocabulary import AuditAction, Channel, OutboxPurpose, Role, RouteReason, Status, Urgency
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,7 @@ BY_NAME: dict[str, frozenset[str]] = {
     "role": frozenset(Role),
     "channel": frozenset(Channel),
     "purpose": frozenset(OutboxPurpose),
-    "action": frozenset(AuditAction),
+    "action": frozenset(AuditAction) | frozenset(UpdateKind),
     "reason": frozenset(RouteReason),
 }
 """Where an attribute, variable or keyword names the vocabulary, any of its values counts."""

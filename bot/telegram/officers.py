@@ -17,7 +17,7 @@ from bot.telegram.updates import ACK_PREFIX
 from flows.deployment import Deployment
 from flows.i18n import N_, Catalogues
 from flows.vocabulary import Announcement, Door, OutboxPurpose, Status, Urgency
-from storage.cases import acknowledge
+from storage.cases import AckOutcome, acknowledge
 from storage.crypto import Keyring
 from storage.models import Officer, Report
 from storage.officer_links import chat_key, linked_officer, links_of_unit, redeem
@@ -110,8 +110,8 @@ class OfficerDesk:
         if officer is None or report is None:
             return self.t(N_("officer.ack_refused")), False
         result = await acknowledge(session, reports, report, officer, now, via=Door.TELEGRAM)
-        if result.outcome == "acknowledged":
+        if result.outcome == AckOutcome.ACKNOWLEDGED:
             return self.t(N_("officer.acked"), reference=report.reference, name=officer.display_name), True
-        if result.outcome == "already":
+        if result.outcome == AckOutcome.ALREADY:
             return self.t(N_("officer.ack_already"), reference=report.reference, name=result.by or "-"), True
         return self.t(N_("officer.ack_refused")), False

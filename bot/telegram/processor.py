@@ -24,7 +24,7 @@ from bot.runtime import Inbound
 from bot.telegram import CHANNEL
 from bot.telegram.officers import OfficerDesk
 from bot.telegram.render import send_message_calls
-from bot.telegram.updates import Interpretation, MediaRef, Unreadable, interpret, parse
+from bot.telegram.updates import Interpretation, MediaRef, Unreadable, UpdateKind, interpret, parse
 from flows import inbound as ev
 from flows.i18n import N_
 from flows.outbound import Reply
@@ -80,7 +80,7 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         spares a call, an outbox row and its settling per press; the answer carries no text, so
         losing it only leaves the button's spinner turning a few seconds longer."""
         info = self.read(data)
-        if info.action != "reporter" or info.callback_id is None:
+        if info.action != UpdateKind.REPORTER or info.callback_id is None:
             await self._store(data, info)
             return None
         await self._store({**data, ANSWERED: True}, replace(info, answered=True))
@@ -105,10 +105,10 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
                 return replace(interpret(parse(update, self.bot)), answered=True)
             return interpret(parse(data, self.bot))
         except Unreadable as exc:
-            return Interpretation("unreadable", int(data.get("update_id", 0)), argument=str(exc))
+            return Interpretation(UpdateKind.UNREADABLE, int(data.get("update_id", 0)), argument=str(exc))
 
     def set_aside(self, item: Interpretation) -> str | None:
-        return "unreadable" if item.action == "unreadable" else None
+        return UpdateKind.UNREADABLE if item.action == UpdateKind.UNREADABLE else None
 
     async def needs_download(
         self, session: AsyncSession, row: PendingUpdate, info: Interpretation
@@ -155,14 +155,14 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
         outbox = Outbox(session, self.keyring)
         key = row.conversation_key
         chat_id = info.chat_id
-        if info.action == "reporter" and chat_id is not None:
+        if info.action == UpdateKind.REPORTER and chat_id is not None:
             await self._reporter(session, outbox, row, info, now)
-        elif info.action == "officer_link" and chat_id is not None:
+        elif info.action == UpdateKind.OFFICER_LINK and chat_id is not None:
             if info.message_id is not None:
                 await self._remember_message(session, key, info.message_id, now)
             for message in await self.desk.link(session, info.argument, chat_id, now):
                 await outbox.put(message, now)
-        elif info.action == "officer_ack" and chat_id is not None and info.callback_id:
+        elif info.action == UpdateKind.OFFICER_ACK and chat_id is not None and info.callback_id:
             units = await unit_ids(session)
             text, taken = await self.desk.acknowledge(
                 session, info.argument, chat_id, info.callback_id, now, units
@@ -171,20 +171,20 @@ class TelegramProcessor(InboxWorker[Interpretation, _Download]):
             if taken and info.message_id is not None:
                 await outbox.put(self._remove_keyboard(key, chat_id, info.message_id), now)
                 await outbox.put(self._call(key, "sendMessage", chat_id=chat_id, text=text), now)
-        elif info.action == "edited" and chat_id is not None:
+        elif info.action == UpdateKind.EDITED and chat_id is not None:
             text = self.hotline.catalogues.text(self._locale(), N_("telegram.edited"))
             await outbox.put(self._call(key, "sendMessage", chat_id=chat_id, text=text), now)
-        elif info.action == "leave_group" and chat_id is not None:
+        elif info.action == UpdateKind.LEAVE_GROUP and chat_id is not None:
             if info.callback_id:
                 await outbox.put(self._answer_callback(key, info.callback_id), now)
             text = self.hotline.catalogues.text(self._locale(), N_("telegram.private_only"))
             await outbox.put(self._call(key, "sendMessage", chat_id=chat_id, text=text), now)
             await outbox.put(self._call(key, "leaveChat", chat_id=chat_id), now)
-        elif info.action == "leave_channel" and chat_id is not None:
+        elif info.action == UpdateKind.LEAVE_CHANNEL and chat_id is not None:
             await outbox.put(self._call(key, "leaveChat", chat_id=chat_id), now)
-        elif info.action == "blocked":
+        elif info.action == UpdateKind.BLOCKED:
             await mark_blocked(session, outbox, key, now)
-        elif info.action == "unreadable":
+        elif info.action == UpdateKind.UNREADABLE:
             log.warning("telegram update %s set aside: the parser cannot read it (%s)", row.id, info.argument)
 
     async def _reporter(

@@ -7,29 +7,40 @@ python-telegram-bot's ``Update.de_json`` reads the Bot API JSON; this module tur
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 from telegram import Bot, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.helpers import effective_message_type
 
 from flows import inbound as ev
 
-PRIVATE = "private"
+PRIVATE = ChatType.PRIVATE
 QUESTION_PREFIX = "q"
 ACK_PREFIX = "ack"
 OFFICER_LINK_COMMAND = "/petugas"
 
-Action = Literal[
-    "reporter",
-    "officer_link",
-    "officer_ack",
-    "edited",
-    "leave_group",
-    "leave_channel",
-    "blocked",
-    "ignore",
-    "unreadable",
-]
+
+class UpdateKind(StrEnum):
+    """What an update asks of us."""
+
+    REPORTER = "reporter"
+    """A reporter's message or button: an event for the conversation."""
+    OFFICER_LINK = "officer_link"
+    """``/petugas KODE``: an officer linking this chat to their console account."""
+    OFFICER_ACK = "officer_ack"
+    """An officer's "Terima" button under an announcement."""
+    EDITED = "edited"
+    """An edited message: the conversation has moved on, so the reporter is told to write anew."""
+    LEAVE_GROUP = "leave_group"
+    LEAVE_CHANNEL = "leave_channel"
+    """The bot was added to a group or a channel: reports are private, so it leaves."""
+    BLOCKED = "blocked"
+    """The reporter blocked the bot: stop sending."""
+    IGNORE = "ignore"
+    UNREADABLE = "unreadable"
+    """The parser could not read it: set aside with a log line, never blocking its conversation."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class MediaRef:
 
 @dataclass(frozen=True)
 class Interpretation:
-    action: Action
+    action: UpdateKind
     update_id: int
     chat_id: int | None = None
     message_id: int | None = None
@@ -100,22 +111,28 @@ def interpret(update: Update) -> Interpretation:
         return _message(uid, update.message)
     if update.edited_message:
         chat = update.edited_message.chat
-        action: Action = "edited" if chat.type == PRIVATE else "leave_group"
+        action = UpdateKind.EDITED if chat.type == PRIVATE else UpdateKind.LEAVE_GROUP
         return Interpretation(action, uid, chat_id=chat.id)
     if update.callback_query:
         return _callback(uid, update)
     if update.my_chat_member:
         member = update.my_chat_member
         if member.chat.type == PRIVATE:
-            blocked = member.new_chat_member.status == "kicked"
-            return Interpretation("blocked" if blocked else "ignore", uid, chat_id=member.chat.id)
-        joined = member.new_chat_member.status in {"member", "administrator"}
-        if member.chat.type == "channel":
-            return Interpretation("leave_channel" if joined else "ignore", uid, chat_id=member.chat.id)
-        return Interpretation("leave_group" if joined else "ignore", uid, chat_id=member.chat.id)
+            blocked = member.new_chat_member.status == ChatMemberStatus.BANNED
+            return Interpretation(
+                UpdateKind.BLOCKED if blocked else UpdateKind.IGNORE, uid, chat_id=member.chat.id
+            )
+        joined = member.new_chat_member.status in {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR}
+        if member.chat.type == ChatType.CHANNEL:
+            return Interpretation(
+                UpdateKind.LEAVE_CHANNEL if joined else UpdateKind.IGNORE, uid, chat_id=member.chat.id
+            )
+        return Interpretation(
+            UpdateKind.LEAVE_GROUP if joined else UpdateKind.IGNORE, uid, chat_id=member.chat.id
+        )
     if update.channel_post:
-        return Interpretation("leave_channel", uid, chat_id=update.channel_post.chat.id)
-    return Interpretation("ignore", uid)
+        return Interpretation(UpdateKind.LEAVE_CHANNEL, uid, chat_id=update.channel_post.chat.id)
+    return Interpretation(UpdateKind.IGNORE, uid)
 
 
 def _callback(uid: int, update: Update) -> Interpretation:
@@ -127,11 +144,11 @@ def _callback(uid: int, update: Update) -> Interpretation:
     parts = (query.data or "").split("|")
     if message is not None and message.chat.type != PRIVATE:
         return Interpretation(
-            "leave_group", uid, chat_id=chat_id, message_id=message_id, callback_id=query.id
+            UpdateKind.LEAVE_GROUP, uid, chat_id=chat_id, message_id=message_id, callback_id=query.id
         )
     if len(parts) == 2 and parts[0] == ACK_PREFIX:
         return Interpretation(
-            "officer_ack",
+            UpdateKind.OFFICER_ACK,
             uid,
             argument=parts[1],
             chat_id=chat_id,
@@ -141,10 +158,15 @@ def _callback(uid: int, update: Update) -> Interpretation:
     if len(parts) == 3 and parts[0] == QUESTION_PREFIX:
         event = ev.Choice(parts[2], asked_in=parts[1] or None)
         return Interpretation(
-            "reporter", uid, events=[event], chat_id=chat_id, message_id=message_id, callback_id=query.id
+            UpdateKind.REPORTER,
+            uid,
+            events=[event],
+            chat_id=chat_id,
+            message_id=message_id,
+            callback_id=query.id,
         )
     return Interpretation(
-        "reporter",
+        UpdateKind.REPORTER,
         uid,
         events=[ev.Choice("", asked_in="?")],
         chat_id=chat_id,
@@ -155,33 +177,48 @@ def _callback(uid: int, update: Update) -> Interpretation:
 
 def _message(uid: int, message: Message) -> Interpretation:
     chat = message.chat
-    if chat.type == "channel":
-        return Interpretation("leave_channel", uid, chat_id=chat.id)
+    if chat.type == ChatType.CHANNEL:
+        return Interpretation(UpdateKind.LEAVE_CHANNEL, uid, chat_id=chat.id)
     if chat.type != PRIVATE:
-        return Interpretation("leave_group", uid, chat_id=chat.id)
+        return Interpretation(UpdateKind.LEAVE_GROUP, uid, chat_id=chat.id)
     text = message.text
     if text is not None:
         head, _, rest = text.strip().partition(" ")
         if head.split("@", 1)[0].casefold() == OFFICER_LINK_COMMAND:
             return Interpretation(
-                "officer_link", uid, argument=rest.strip(), chat_id=chat.id, message_id=message.message_id
+                UpdateKind.OFFICER_LINK,
+                uid,
+                argument=rest.strip(),
+                chat_id=chat.id,
+                message_id=message.message_id,
             )
         return Interpretation(
-            "reporter", uid, events=[ev.Text(text)], chat_id=chat.id, message_id=message.message_id
+            UpdateKind.REPORTER, uid, events=[ev.Text(text)], chat_id=chat.id, message_id=message.message_id
         )
     location = message.location or (message.venue.location if message.venue else None)
     if location is not None:
         event = ev.Location(location.latitude, location.longitude)
-        return Interpretation("reporter", uid, events=[event], chat_id=chat.id, message_id=message.message_id)
+        return Interpretation(
+            UpdateKind.REPORTER, uid, events=[event], chat_id=chat.id, message_id=message.message_id
+        )
     media = _media(message)
     if media is not None:
         caption: list[ev.Event] = [ev.Text(message.caption)] if message.caption else []
         return Interpretation(
-            "reporter", uid, media=media, events=caption, chat_id=chat.id, message_id=message.message_id
+            UpdateKind.REPORTER,
+            uid,
+            media=media,
+            events=caption,
+            chat_id=chat.id,
+            message_id=message.message_id,
         )
     kind = effective_message_type(message) or "unknown"
     return Interpretation(
-        "reporter", uid, events=[ev.Unsupported(kind)], chat_id=chat.id, message_id=message.message_id
+        UpdateKind.REPORTER,
+        uid,
+        events=[ev.Unsupported(kind)],
+        chat_id=chat.id,
+        message_id=message.message_id,
     )
 
 
