@@ -9,8 +9,9 @@ failure: the failed message is retried with backoff (or ``retry_after``, which a
 whole channel), the rest are released to wait behind it. Wake-ups are immediate: any transaction
 in this process that queues a message for the channel wakes its sender when it commits. A sender
 that ``hands_over`` is given what this process queues for a chat with nothing else pending
-directly, already leased (``storage.handover``): no round at all on the happy path. On
-PostgreSQL, what another process settles wakes a sender that one of its chats held up
+directly, already leased (``storage.handover``): no round at all on the happy path. A lease is
+short and renewed while the sender holds the message, so what a dead process held is soon due
+again. On PostgreSQL, what another process settles wakes a sender that one of its chats held up
 (``storage.wakeups``).
 """
 
@@ -37,6 +38,11 @@ from storage.outbox import Claimed, Outbox
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 1.0
+LEASE = timedelta(seconds=12)
+"""How long a message stays leased to a sender that stops renewing it (its process died)."""
+RENEW_SECONDS = 3.0
+"""How often a sender renews the leases of what it still holds: in flight, waiting to be paced
+or for its chat's earlier message, or sent and not yet settled."""
 
 
 class Outcome(StrEnum):
@@ -78,9 +84,10 @@ class OutboxSender:
         self.concurrency = concurrency
         self.keyring = settings.keyring
         self.backoff_base = settings.outbox_backoff_base
-        pacing = self.chain_limit / pacer.chat_rate if pacer.chat_rate > 0 else 0.0
-        queueing = concurrency * pacer.interval
-        self.lease = timedelta(seconds=settings.telegram_timeout + 5 + pacing + queueing)
+        self.lease = LEASE
+        self._held: dict[int, datetime] = {}
+        """What this sender holds, with the lease each message has in the table."""
+        self._renewer: asyncio.Task[None] | None = None
         self.settler: GroupCommit[_Settlement, None] = GroupCommit(
             hotline.sessions, self._settle, self._committed
         )
@@ -152,6 +159,7 @@ class OutboxSender:
 
     def _committed(self, settlements: Sequence[_Settlement], _results: Sequence[None]) -> None:
         for settlement in settlements:
+            self._held.pop(settlement.message.id, None)
             self._unsettled[settlement.message.destination] -= 1
             if self._unsettled[settlement.message.destination] <= 0:
                 del self._unsettled[settlement.message.destination]
@@ -169,6 +177,8 @@ class OutboxSender:
             engine = self.hotline.engine
             hearing = wakeups.listen_for_settled(engine, self.channel, self._heard, self.listening)
             self._listener = asyncio.create_task(hearing, name=f"{self.channel}-outbox-wakeups")
+        if self._renewer is None:
+            self._renewer = asyncio.create_task(self._renewing(), name=f"{self.channel}-outbox-leases")
         if self.hands_over and self._unhand is None:
             taker = handover.Taker(self.lease, self.take, self._has_room, self.chain_limit)
             self._unhand = handover.on_handover(self.hotline.engine.sync_engine, self.channel, taker)
@@ -193,8 +203,8 @@ class OutboxSender:
 
     async def _stop_listening(self) -> None:
         listener, self._listener = self._listener, None
-        if listener is not None:
-            await cancelled([listener])
+        renewer, self._renewer = self._renewer, None
+        await cancelled([task for task in (listener, renewer) if task is not None])
 
     async def stop(self) -> None:
         await self._stop_listening()
@@ -218,6 +228,7 @@ class OutboxSender:
         """A chain queued and leased in this process (its transaction has committed)."""
         destination = chain[0].destination
         if destination in self._busy:
+            self._keep_leased(chain)
             self._waiting.setdefault(destination, []).extend(chain)
         else:
             self._start(chain)
@@ -250,7 +261,7 @@ class OutboxSender:
                 now,
                 self.lease,
                 room,
-                self._busy,
+                self._busy | self._unsettled.keys(),  # sent, not yet settled: not to be sent again
                 self.chain_limit,
                 self._deferred,
                 blocked,
@@ -258,10 +269,42 @@ class OutboxSender:
             return [kept for chain in chains if (kept := await self.screen(session, outbox, chain, now))]
 
     def _start(self, chain: list[Claimed]) -> None:
+        self._keep_leased(chain)
         self._busy.add(chain[0].destination)
         task = asyncio.create_task(self._send(chain))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    # Leases.
+
+    def _keep_leased(self, chain: list[Claimed]) -> None:
+        for message in chain:
+            if message.leased_until is not None and message.id not in self._held:
+                self._held[message.id] = message.leased_until
+
+    async def _renewing(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            try:
+                await self.renew()
+            except Exception:
+                log.exception("%s outbox: renewing leases failed; retrying", self.channel)
+
+    async def renew(self) -> None:
+        """Extend the lease of everything this sender still holds, so a lease needs to cover no
+        more than a renewal's interval, and what a dead process held is due again soon after."""
+        if not self._held:
+            return
+        groups: dict[datetime, list[int]] = {}
+        for message_id, leased_until in self._held.items():
+            groups.setdefault(leased_until, []).append(message_id)
+        async with self.hotline.sessions() as session, session.begin():
+            until = self.hotline.runtime.clock() + self.lease
+            await self.outbox(session).renew(groups, until)
+        for ids in groups.values():  # settled meanwhile: no longer held, nor renewed in the table
+            for message_id in ids:
+                if message_id in self._held:
+                    self._held[message_id] = until
 
     async def _idle_seconds(self) -> float:
         async with self.hotline.reads() as session:

@@ -7,11 +7,11 @@ destination, the message is instead written already leased to this process (``no
 the send, as a round would) and handed to the sender the moment its transaction commits.
 
 The guarantees stay the database's: a handed message is a row like any other, sent once and
-settled by the same group commit; if this process dies before sending it, the lease runs out and
-any sender's round takes it; a destination with anything older pending (a retry waiting, a chain
-in flight, a console reply) goes the ordinary way, behind it, so a chat's messages still leave in
-order. A full sender takes nothing: a handed chain queued behind others could outlive its lease
-and be sent again by a round.
+settled by the same group commit; its lease is renewed while the sender holds it, and if this
+process dies before sending it, the lease runs out and any sender's round takes it; a
+destination with anything older pending (a retry waiting, a chain in flight, a console reply)
+goes the ordinary way, behind it, so a chat's messages still leave in order. A full sender takes
+nothing: a chain handed to it would wait behind all the others.
 
 Handed messages are kept per transaction (``session.info``) and given over only after it
 commits; a rollback forgets them with the rows.
@@ -41,10 +41,10 @@ class Taker:
     lease: timedelta
     take: Callable[[Chain], None]
     room: Callable[[], bool]
-    """Whether it can start another chain now: a handed chain must not wait out its lease in a
-    queue (a round would then send it again)."""
+    """Whether it can start another chain now: a handed chain is not to wait behind all the
+    others (a round can serve it as well)."""
     most: int
-    """The longest chain its lease covers at the channel's pace (the rest is queued plain)."""
+    """The longest chain handed over at once, as long as a round's (the rest is queued plain)."""
 
 
 _TAKERS: PerChannel[Taker] = PerChannel()

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from flows.vocabulary import Channel, OutboxPurpose
 from storage import handover, wakeups
+from storage import outbox_statements as statements
 from storage.crypto import DecryptionError, Keyring
 from storage.models_delivery import OutboxMessage
 from storage.queueing import next_in_line
@@ -68,37 +69,8 @@ class Claimed:
     purpose: OutboxPurpose
     report_id: int | None
     priority: int
-
-
-_TABLE = OutboxMessage.__table__
-assert isinstance(_TABLE, Table)
-_PUT = insert(_TABLE)
-"""Built once, like the two below: every reply is queued, and settled, by them."""
-_PUT_LEASED = insert(_TABLE).returning(_TABLE.c.id, _TABLE.c.sealed)
-"""Rows returned in no promised order: each is known by its sealed parameters (a fresh nonce each)."""
-_PENDING_FOR = (
-    select(_TABLE.c.destination)
-    .where(
-        _TABLE.c.channel == bindparam("channel"),
-        _TABLE.c.destination.in_(bindparam("destinations", expanding=True)),
-        _TABLE.c.sent_at.is_(None),
-        _TABLE.c.dead_at.is_(None),
-    )
-    .distinct()
-)
-_PROVIDER_IDS = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("message_id"))
-    .values(provider_id=bindparam("sent_as"), delivery_state="sent")
-)
-_UNSETTLED = select(_TABLE.c.id).where(
-    _TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.sent_at.is_(None), _TABLE.c.dead_at.is_(None)
-)
-_SENT = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("message_id"))
-    .values(sent_at=bindparam("now"), sealed=bindparam("emptied"))
-)
+    leased_until: datetime | None = None
+    """The lease as written (``not_before``): a renewal moves only a lease that is still this one."""
 
 
 def backoff(attempts: int, base_seconds: float) -> timedelta:
@@ -139,16 +111,23 @@ class Outbox:
                 plain.append(m)
         if mine:  # first: what is left plain of a destination follows what was handed over
             rows = [self._row(m, now, now + handing[(m.channel, m.destination)].lease) for m in mine]
-            returned = (await self.session.execute(_PUT_LEASED, rows)).all()
+            returned = (await self.session.execute(statements.PUT_LEASED, rows)).all()
             ids = {bytes(sealed): message_id for message_id, sealed in returned}
             for m, row in zip(mine, rows, strict=True):
                 message_id = ids[row["sealed"]]
                 claimed = Claimed(
-                    message_id, m.destination, m.method, m.params, m.purpose, m.report_id, m.priority
+                    message_id,
+                    m.destination,
+                    m.method,
+                    m.params,
+                    m.purpose,
+                    m.report_id,
+                    m.priority,
+                    leased_until=row["not_before"],
                 )
                 chains.setdefault((m.channel, m.destination), []).append(claimed)
         if plain:
-            await self.session.execute(_PUT, [self._row(m, now, now) for m in plain])
+            await self.session.execute(statements.PUT, [self._row(m, now, now) for m in plain])
             wakeups.queued(self.session, {m.channel for m in plain})
 
     def _row(self, m: Outgoing, now: datetime, due: datetime) -> dict[str, Any]:
@@ -179,7 +158,9 @@ class Outbox:
         eligible = {key for key in wanted if key in already}
         for channel in {channel for channel, _ in wanted - eligible}:
             asked = [d for c, d in wanted - eligible if c == channel]
-            pending = await self.session.scalars(_PENDING_FOR, {"channel": channel, "destinations": asked})
+            pending = await self.session.scalars(
+                statements.PENDING_FOR, {"channel": channel, "destinations": asked}
+            )
             eligible |= {(channel, d) for d in set(asked) - set(pending.all())}
         return {(c, d): takers[c] for c, d in eligible}
 
@@ -257,7 +238,7 @@ class Outbox:
             broken = False
             for row in chain:
                 if not broken and row.id in leased:
-                    run.append(self._claimed(row))
+                    run.append(self._claimed(row, now + lease))
                     continue
                 broken = True  # someone else has an earlier one: the rest must wait for it
                 if row.id in leased:
@@ -268,9 +249,16 @@ class Outbox:
             await self.release(released, now)
         return claimed
 
-    def _claimed(self, row: OutboxMessage) -> Claimed:
+    def _claimed(self, row: OutboxMessage, leased_until: datetime) -> Claimed:
         return Claimed(
-            row.id, row.destination, row.method, self.params(row), row.purpose, row.report_id, row.priority
+            row.id,
+            row.destination,
+            row.method,
+            self.params(row),
+            row.purpose,
+            row.report_id,
+            row.priority,
+            leased_until,
         )
 
     async def claim(self, channel: str, now: datetime) -> OutboxMessage | None:
@@ -294,7 +282,7 @@ class Outbox:
 
     async def unsettled(self, ids: Collection[int]) -> set[int]:
         """Which of these are neither sent nor dead (a settle may come after a crash's redo)."""
-        return set((await self.session.scalars(_UNSETTLED, {"ids": list(ids)})).all())
+        return set((await self.session.scalars(statements.UNSETTLED, {"ids": list(ids)})).all())
 
     async def sent_many(self, channel: str, messages: Collection[Claimed], now: datetime) -> None:
         """Mark sent, the content wiped (sealed anew as empty): one statement for the batch."""
@@ -308,13 +296,13 @@ class Outbox:
             }
             for m in messages
         ]
-        await self.session.execute(_SENT, rows)
+        await self.session.execute(statements.SENT, rows)
 
     async def provider_ids(self, sent: dict[int, str | None]) -> None:
         """The channel's own ids of messages sent (WhatsApp's delivery statuses refer to them)."""
         if sent:
             await self.session.execute(
-                _PROVIDER_IDS, [{"message_id": i, "sent_as": p} for i, p in sent.items()]
+                statements.PROVIDER_IDS, [{"message_id": i, "sent_as": p} for i, p in sent.items()]
             )
 
     async def rows(self, ids: Collection[int]) -> dict[int, OutboxMessage]:
@@ -341,6 +329,15 @@ class Outbox:
             .values(not_before=now),
             execution_options={"synchronize_session": False},
         )
+
+    async def renew(self, leases: Mapping[datetime, Collection[int]], until: datetime) -> None:
+        """Extend the leases of messages a sender still holds, each group by the lease it was
+        given: a message settled meanwhile (sent, or given back with a new ``not_before`` for its
+        retry) no longer has that lease and is left as it is."""
+        for leased_until, ids in leases.items():
+            await self.session.execute(
+                statements.RENEW, {"ids": list(ids), "leased_until": leased_until, "until": until}
+            )
 
     async def drop_destination(
         self, destination: str, now: datetime, error: str, *, leased_too: bool = True
