@@ -63,6 +63,7 @@ class Background:
         self.whatsapp: WhatsAppService | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._channels: list[Channel] = []
+        self._push = PushSender(hotline)
 
     async def start(self) -> None:
         hotline = self.hotline
@@ -73,7 +74,7 @@ class Background:
         self._tasks = [
             asyncio.create_task(sweeper, name="idle-sweeper"),
             asyncio.create_task(scheduler.run(), name="scheduler"),
-            asyncio.create_task(PushSender(hotline).run(), name="push-outbox"),
+            asyncio.create_task(self._push.run(), name="push-outbox"),
         ]
         settings = hotline.settings
         if settings.telegram_token is not None:
@@ -91,6 +92,7 @@ class Background:
 
     async def stop(self) -> None:
         await cancelled(self._tasks)
+        await self._push.stop()
         for channel in reversed(self._channels):
             await channel.stop()
         self._tasks, self._channels = [], []

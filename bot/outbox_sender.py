@@ -203,8 +203,8 @@ class OutboxSender:
 
     async def _stop_listening(self) -> None:
         listener, self._listener = self._listener, None
-        renewer, self._renewer = self._renewer, None
-        await cancelled([task for task in (listener, renewer) if task is not None])
+        if listener is not None:
+            await cancelled([listener])
 
     async def stop(self) -> None:
         await self._stop_listening()
@@ -213,6 +213,10 @@ class OutboxSender:
             self._unhand()
         await cancelled(self._tasks)
         await self.settler.drain()
+        renewer, self._renewer = self._renewer, None  # last: what was in flight is still leased
+        if renewer is not None:
+            await cancelled([renewer])
+        self._held.clear()  # leases of what was cut off in flight run out: due again elsewhere
 
     def _heard(self, destinations: frozenset[str] | None) -> None:
         """Another process settled messages of these chats: go if one of them held this sender up."""
@@ -255,6 +259,7 @@ class OutboxSender:
     async def _claim(self, room: int, blocked: set[str]) -> list[list[Claimed]]:
         async with self.hotline.sessions() as session, session.begin():
             outbox = self.outbox(session)
+            await session.connection()  # a lease counts from when the writer is ours
             now = self.hotline.runtime.clock()
             chains = await outbox.claim_chains(
                 self.channel,
@@ -299,11 +304,12 @@ class OutboxSender:
         for message_id, leased_until in self._held.items():
             groups.setdefault(leased_until, []).append(message_id)
         async with self.hotline.sessions() as session, session.begin():
+            await session.connection()  # the lease counts from when the writer is ours
             until = self.hotline.runtime.clock() + self.lease
             await self.outbox(session).renew(groups, until)
-        for ids in groups.values():  # settled meanwhile: no longer held, nor renewed in the table
-            for message_id in ids:
-                if message_id in self._held:
+        for leased_until, ids in groups.items():  # settled, or settled and leased anew, meanwhile:
+            for message_id in ids:  # not renewed in the table, so not here either
+                if self._held.get(message_id) == leased_until:
                     self._held[message_id] = until
 
     async def _idle_seconds(self) -> float:
@@ -320,7 +326,7 @@ class OutboxSender:
         try:
             for index, message in enumerate(chain):
                 await self.pacer.slot(message.destination, message.priority, self.counted(message))
-                result = await self.deliver(message)
+                result = await self._deliver(message)
                 self.pacer.answered(message.destination, self.counted(message))
                 if result.after is not None:
                     self.pacer.pause(result.after.total_seconds())
@@ -341,6 +347,14 @@ class OutboxSender:
             elif len(chain) >= self.chain_limit and not stopped:
                 self._deferred.add(destination)  # the chain was cut short: more may be due
             self._announce_change()
+
+    async def _deliver(self, message: Claimed) -> Result:
+        """``deliver``'s result; a fault it let through is a retry, so its chat does not stall."""
+        try:
+            return await self.deliver(message)
+        except Exception as exc:
+            log.error("%s outbox: a send failed (%s); it is tried again", self.channel, type(exc).__name__)
+            return Result(Outcome.RETRY, type(exc).__name__)
 
     async def _settle(self, session: AsyncSession, settlements: Sequence[_Settlement]) -> list[None]:
         """Sent messages (nearly all) in one statement; the rest through their rows."""

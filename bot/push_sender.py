@@ -46,12 +46,11 @@ class PushSender(OutboxSender):
         self.subject = hotline.settings.vapid_contact
         self._http: aiohttp.ClientSession | None = None
 
-    async def run(self) -> None:
-        try:
-            await super().run()
-        finally:
-            if self._http is not None:
-                await self._http.close()
+    async def stop(self) -> None:
+        await super().stop()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     def http(self) -> aiohttp.ClientSession:
         import aiohttp  # with pywebpush, a third of a second at start-up for a rarely used feature

@@ -294,7 +294,7 @@ class Outbox:
                 "now": now,
                 "emptied": self.keyring.seal_json({}, _sealing(channel, m.destination)),
             }
-            for m in messages
+            for m in sorted(messages, key=lambda m: m.id)  # rows locked in one order, as a renewal's
         ]
         await self.session.execute(statements.SENT, rows)
 

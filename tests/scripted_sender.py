@@ -30,12 +30,16 @@ class Scripted(OutboxSender):
         self.calls: list[str] = []
         self.held: dict[str, asyncio.Event] = {}
         self.refused: set[str] = set()
+        self.faulty: set[str] = set()
+        """Texts whose call raises instead of answering (a fault past the channel's own handling)."""
 
     async def deliver(self, message: Claimed) -> Result:
         text = str(message.params["text"])
         if text in self.held:
             await self.held[text].wait()
         self.calls.append(text)
+        if text in self.faulty:
+            raise RuntimeError("unexpected")
         if text in self.refused:
             return Result(Outcome.RETRY, "500")
         return Result(Outcome.SENT)

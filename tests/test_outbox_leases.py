@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
+from bot import outbox_sender
 from bot.hotline import Hotline
 from bot.outbox_sender import LEASE
 from flows.vocabulary import Channel
@@ -27,11 +30,14 @@ async def test_a_message_in_flight_keeps_its_lease_for_as_long_as_it_takes(
         sender.held["satu"] = asyncio.Event()
         await queue(hotline, "satu")
         await until(lambda: CHAT in sender._busy, WITHIN)
-        for _ in range(4):  # a minute in flight: four times as long as a lease
-            clock.advance(seconds=15)
+        for _ in range(6):  # in flight for four and a half times as long as a lease
+            clock.advance(seconds=9)
             await sender.renew()
             (row,) = await rows(hotline)
             assert row.not_before == clock() + LEASE, "still leased to this sender"
+            async with hotline.sessions() as session, session.begin():
+                another_process = Outbox(session, hotline.keyring)
+                assert await another_process.claim_chains(Channel.TELEGRAM, clock(), LEASE, 8) == []
         sender.held["satu"].set()
         await until(lambda: sender.calls == ["satu"], WITHIN)
         await sender.settler.drain()
@@ -55,7 +61,9 @@ async def test_what_a_dead_sender_held_goes_out_once_its_lease_runs_out(
     dead.held["satu"] = asyncio.Event()
     await queue(hotline, "satu")
     await until(lambda: CHAT in dead._busy, WITHIN)
-    dead_running.cancel()
+    dead_running.cancel()  # as a killed process: nothing more from it, and nothing handed to it
+    assert dead._unhand is not None
+    dead._unhand()
     for task in [*dead._tasks, dead._renewer]:
         if task is not None:
             task.cancel()
@@ -93,3 +101,79 @@ async def test_a_renewal_leaves_a_message_settled_meanwhile_as_it_is(
     by_id = {row.id: row for row in await rows(hotline)}
     assert by_id[first.id].not_before == clock() + timedelta(seconds=60), "the retry's wait stands"
     assert by_id[second.id].not_before == clock() + lease * 2, "the one still held is renewed"
+
+
+async def test_a_send_that_raises_is_tried_again_and_its_chat_moves_on(
+    hotline: Hotline, clock: FakeClock
+) -> None:
+    """A fault the channel's code let through (a malformed 200, a database error looking up a
+    device) became a message held and renewed for ever, and its chat stuck behind it."""
+    sender, running = await started(hotline)
+    try:
+        sender.faulty.add("satu")
+        await queue(hotline, "satu", "dua")
+        await until(lambda: sender.calls == ["satu"], WITHIN)
+        await sender.settler.drain()
+        await until(lambda: not sender._held, WITHIN)
+        sender.faulty.clear()
+        clock.advance(seconds=60)
+        sender.wake()
+        await until(lambda: sender.calls == ["satu", "satu", "dua"], WITHIN)
+        await queue(hotline, "tiga")
+        await until(lambda: sender.calls[-1] == "tiga", WITHIN)
+    finally:
+        await stopped(sender, running)
+
+
+async def test_a_renewal_never_overwrites_a_newer_lease(
+    hotline: Hotline, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a renewal waits for the database, the message may be settled and leased anew (given
+    back, then claimed by the next round): the sender must keep the new lease, not the renewal's,
+    or its next renewals match no row and another process sends the message again."""
+    sender, running = await started(hotline)
+    try:
+        sender.held["satu"] = asyncio.Event()
+        await queue(hotline, "satu")
+        await until(lambda: CHAT in sender._busy, WITHIN)
+        (message_id,) = sender._held
+        newer = clock() + timedelta(seconds=5)
+        renew = Outbox.renew
+
+        async def settled_and_leased_anew_meanwhile(self: Outbox, *args: object) -> None:
+            sender._held[message_id] = newer
+            await renew(self, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Outbox, "renew", settled_and_leased_anew_meanwhile)
+        await sender.renew()
+        assert sender._held[message_id] == newer
+        sender.held["satu"].set()
+    finally:
+        await stopped(sender, running)
+
+
+async def test_leases_are_renewed_until_the_sender_has_stopped(
+    hotline: Hotline, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Services stop a sender by cancelling its loop first, then ``stop()``, which cancels what is
+    in flight and writes what was sent: its leases must hold until then, or another process
+    sends those messages again."""
+    monkeypatch.setattr(outbox_sender, "RENEW_SECONDS", 0.05)
+    sender, running = await started(hotline)
+    sender.held["satu"] = asyncio.Event()
+    await queue(hotline, "satu")
+    await until(lambda: CHAT in sender._busy, WITHIN)
+    running.cancel()
+    clock.advance(seconds=LEASE.total_seconds() + 5)
+    expected = clock() + LEASE
+
+    async def renewed() -> bool:
+        return (await rows(hotline))[0].not_before == expected
+
+    for _ in range(100):
+        if await renewed():
+            break
+        await asyncio.sleep(0.05)
+    assert await renewed(), "still renewed after the loop was cancelled"
+    await sender.stop()
+    assert sender._renewer is None and not sender._held
