@@ -127,9 +127,11 @@ class ComplaintFlow:
         if state in TEXT_ANSWERS:
             handler = self.handlers[state]
             return lambda: handler(turn, event)
-        if state == "menu" and not turn.conv.has_draft and self.reading.categories.suggest(event.text):
-            return lambda: self._story_first(turn, event.text.strip())
-        if turn.keep_for_story(event.text):
+        text = event.text.strip()
+        first = state == "menu" and not turn.conv.has_draft and len(text) <= STORY_MESSAGE_LIMIT
+        if first and self.reading.categories.suggest(text):
+            return lambda: self._story_first(turn, text)
+        if turn.keep_for_story(text, telling=True):
             return lambda: turn.reprompt("input.kept_for_story")
         return None
 

@@ -76,7 +76,8 @@ def category_from_text(turn: Turn, text: str) -> None:
     answers = turn.conv.answers
     suggestion = turn.reading.categories.suggest(text)
     if suggestion is not None:
-        keep_story(answers, text)
+        if len(text) <= STORY_MESSAGE_LIMIT and fits(answers, text):
+            keep_story(answers, text)
         answers["suggested"] = suggestion.category.code
         answers["suggested_words"] = list(suggestion.words)
         turn.move("suggest")

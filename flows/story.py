@@ -3,7 +3,8 @@
 People do not answer a form; they tell what happened, wherever they are in it ("tetangga saya
 anaknya sering dipukuli bapaknya" where the bot asked who is reporting). Such a sentence is part
 of what the officer needs, so once consent is given it is kept as a piece of the story, never
-dropped, and the question is asked again.
+dropped, and the question is asked again. An attempt at the answer ("saya tidak tahu") is not a
+story, and the contact questions are about the reporter, not about what happened.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ STORY_MESSAGE_LIMIT = 10_000
 STORY_TOTAL_LIMIT = 30_000
 STORY_ATTACHMENT_LIMIT = 20
 SENTENCE_WORDS = 3
-"""Fewer words are a stray answer ("ibu", "laki laki"), not a telling of what happened."""
+"""Fewer words (with letters) are a stray answer ("ibu", "laki laki"), never a telling."""
+TELLING_WORDS = 8
+"""Where a choice was asked, a sentence this long tells what happened; a shorter one does only
+when it names something that happens to children ("dipukuli", "tidak dikasih makan"), for "saya
+tidak tahu" or "anak laki laki" is an attempt at the answer, to be asked again, not a story."""
 
 
 def keep_story(answers: dict[str, Any], text: str) -> None:
@@ -25,8 +30,12 @@ def keep_story(answers: dict[str, Any], text: str) -> None:
         story.append(text)
 
 
+def words(text: str) -> int:
+    return sum(1 for word in text.split() if any(ch.isalpha() for ch in word))
+
+
 def is_sentence(text: str) -> bool:
-    return has_words(text) and len(text.split()) >= SENTENCE_WORDS and len(text) <= STORY_MESSAGE_LIMIT
+    return has_words(text) and words(text) >= SENTENCE_WORDS and len(text) <= STORY_MESSAGE_LIMIT
 
 
 def fits(answers: dict[str, Any], text: str) -> bool:

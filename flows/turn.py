@@ -18,7 +18,7 @@ from flows.keys import CHILD_VARIANTS
 from flows.machine import fire
 from flows.outbound import Option, Outcome, Reply
 from flows.report import ReportDraft
-from flows.story import fits, is_sentence, keep_story
+from flows.story import TELLING_WORDS, fits, is_sentence, keep_story, words
 from flows.understanding import ALIASES, has_words, match_label
 
 if TYPE_CHECKING:
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 SHORT_TEXT_LIMIT = 200
 LOCATION_STATES = frozenset({"kecamatan", "kelurahan", "landmark", "story"})
+NOT_FOR_THE_STORY = frozenset({"consent", "contact", "phone"})
+"""Nothing typed here joins the story: consent is not given yet (or is being asked again), or the
+question is about reaching the reporter (a number typed there must not outlive "Anonim")."""
 
 
 @dataclass
@@ -137,14 +140,21 @@ class Turn:
         else:
             self.reprompt("input.choose_number", count=count)
 
-    def keep_for_story(self, text: str) -> bool:
+    def keep_for_story(self, text: str, *, telling: bool = False) -> bool:
         """A sentence typed where another answer was expected, kept as a piece of the story (see
-        ``flows.story``); False, and nothing kept, before consent or for a stray word."""
+        ``flows.story``); ``telling``: danger was heard in it. False, and nothing kept, before
+        consent, at the contact questions, or for what reads as an attempt at the answer."""
         conv = self.conv
         text = text.strip()
-        if conv.state not in DRAFT_STATES or not conv.answers.get("consent"):
+        if (
+            conv.state not in DRAFT_STATES
+            or conv.state in NOT_FOR_THE_STORY
+            or not conv.answers.get("consent")
+        ):
             return False
         if not is_sentence(text) or not fits(conv.answers, text):
+            return False
+        if not (telling or words(text) >= TELLING_WORDS or self.reading.categories.suggest(text)):
             return False
         keep_story(conv.answers, text)
         return True

@@ -45,10 +45,14 @@ REFUSED: dict[Move, AuditAction] = {
     Move.REPORTER_WRITES: AuditAction.REPORTER_WRITES_REFUSED,
 }
 ROUTED: dict[RouteReason | None, AuditAction] = {
+    None: AuditAction.ASSIGNED,
     RouteReason.ROSTER: AuditAction.ROUTED_ROSTER,
     RouteReason.SHIFT_START: AuditAction.ROUTED_SHIFT_START,
     RouteReason.HANDOVER: AuditAction.ROUTED_HANDOVER,
+    RouteReason.SLA: AuditAction.ESCALATED,
 }
+"""A case the scheduler assigned, by why (an escalation assigns nobody; it is listed so that every
+reason has its row)."""
 
 
 @dataclass(frozen=True)

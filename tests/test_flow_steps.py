@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from flows import inbound as ev
 from flows.complaint import ComplaintFlow
 from flows.i18n import Catalogues
+from flows.story import STORY_MESSAGE_LIMIT, STORY_TOTAL_LIMIT
 from tests.chat import STANDARD_PATH, Chat
 from tests.conftest import FakeClock
 
@@ -171,7 +172,6 @@ CHOICE_STATES = [
     "kecamatan",
     "kecamatan_confirm",
     "kelurahan_confirm",
-    "contact",
     "review",
     "edit_menu",
 ]
@@ -241,6 +241,62 @@ def test_danger_heard_at_a_choice_is_kept_too(chat: Chat, catalogues: Catalogues
 
 def test_a_child_is_told_in_a_childs_words(chat: Chat, catalogues: Catalogues) -> None:
     chat.reach("sex", [(s, ev.Choice("self") if s == "role" else e) for s, e in STANDARD_PATH])
-    chat.send("aku takut pulang ke rumah")
+    chat.send("aku sering dipukul ibu tiriku")
     assert catalogues.text("id", "input.kept_for_story.child") in chat.text
-    assert "aku takut pulang ke rumah" in chat.answers["story"]
+    assert "aku sering dipukul ibu tiriku" in chat.answers["story"]
+
+
+@pytest.mark.parametrize(
+    ("state", "attempt"),
+    [
+        ("role", "saya ibunya sendiri"),
+        ("role", "1 2 3"),
+        ("sex", "anak laki laki"),
+        ("sex", "dia perempuan kok"),
+        ("age", "saya tidak tahu"),
+        ("age", "sekitar 7 tahun"),
+        ("kecamatan_confirm", "kecamatan pekalongan barat sana"),
+    ],
+)
+def test_an_attempt_at_the_answer_is_asked_again_not_taken_for_a_story(
+    chat: Chat, state: str, attempt: str
+) -> None:
+    reach_any(chat, state)
+    chat.send(attempt)
+    assert chat.state == state
+    assert "story" not in chat.answers, "not what happened: the question is asked again"
+
+
+def test_a_long_sentence_tells_what_happened_even_without_a_known_word(chat: Chat) -> None:
+    chat.reach("sex")
+    told = "anak itu sering sendirian di rumah sampai malam tanpa ada orang dewasa"
+    chat.send(told)
+    assert told in chat.answers["story"]
+
+
+def test_what_is_typed_at_the_contact_questions_stays_out_of_the_story(chat: Chat) -> None:
+    """A number typed in words there must not reach the officer after the reporter chose to
+    stay anonymous."""
+    chat.reach("contact")
+    chat.send("tolong hubungi nomor saya nol delapan satu dua tiga empat lima enam ya")
+    chat.send(ev.Choice("anonymous"))
+    assert all("nomor saya" not in part for part in chat.answers.get("story", []))
+
+
+def test_back_at_consent_a_sentence_is_not_kept(chat: Chat) -> None:
+    chat.reach("role")
+    chat.send("kembali")
+    assert chat.state == "consent"
+    chat.send(SENTENCE)
+    assert "story" not in chat.answers
+
+
+def test_a_story_typed_at_the_category_stays_within_the_limits(chat: Chat) -> None:
+    chat.reach("category")
+    for _ in range(3):
+        chat.send("anaknya dipukul " + "lagi " * 3_000)
+        if chat.state == "category_confirm":
+            chat.send(ev.Choice("other"))
+    story = chat.answers.get("story", [])
+    assert all(len(part) <= STORY_MESSAGE_LIMIT for part in story)
+    assert sum(map(len, story)) <= STORY_TOTAL_LIMIT
