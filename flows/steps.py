@@ -76,7 +76,7 @@ def category_from_text(turn: Turn, text: str) -> None:
     answers = turn.conv.answers
     suggestion = turn.reading.categories.suggest(text)
     if suggestion is not None:
-        if len(text) <= STORY_MESSAGE_LIMIT and fits(answers, text):
+        if fits(answers, text):
             keep_story(answers, text)
         answers["suggested"] = suggestion.category.code
         answers["suggested_words"] = list(suggestion.words)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.understanding import has_words
-
 STORY_MESSAGE_LIMIT = 10_000
 STORY_TOTAL_LIMIT = 30_000
 STORY_ATTACHMENT_LIMIT = 20
@@ -35,8 +33,10 @@ def words(text: str) -> int:
 
 
 def is_sentence(text: str) -> bool:
-    return has_words(text) and words(text) >= SENTENCE_WORDS and len(text) <= STORY_MESSAGE_LIMIT
+    return words(text) >= SENTENCE_WORDS
 
 
 def fits(answers: dict[str, Any], text: str) -> bool:
-    return sum(map(len, answers.get("story", ()))) + len(text) <= STORY_TOTAL_LIMIT
+    """Within the story's limits: one message's, and the whole story's with it."""
+    total = sum(map(len, answers.get("story", ()))) + len(text)
+    return len(text) <= STORY_MESSAGE_LIMIT and total <= STORY_TOTAL_LIMIT
